@@ -1,0 +1,52 @@
+import type { StoredEvent } from '@pks/contracts';
+import type { SubscribeOptions, Subscription } from './event-store.js';
+
+export interface CatchUpSource {
+  readAll(after: number, limit: number): Promise<StoredEvent[]>;
+  /** resolves when new events may be there: a local append, a notification, or a poll tick */
+  waitForChange(signal: AbortSignal): Promise<void>;
+}
+
+/**
+ * Catch-up then live over any store: it always reads `position > last delivered`, so the switch from catch-up to
+ * live can neither skip nor repeat an event. Adapters give it a read function and a change signal.
+ */
+export function catchUpSubscription(source: CatchUpSource, options: SubscribeOptions): Subscription {
+  const batchSize = options.batchSize ?? 1000;
+  const abort = new AbortController();
+  let position = options.from;
+  let catchingUp = true;
+
+  const loop = (async () => {
+    while (!abort.signal.aborted) {
+      const batch = await source.readAll(position, batchSize);
+      if (abort.signal.aborted) return;
+      if (batch.length > 0) {
+        catchingUp = batch.length === batchSize;
+        await options.onEvents(batch);
+        position = batch[batch.length - 1]!.position;
+        continue;
+      }
+      catchingUp = false;
+      await source.waitForChange(abort.signal);
+    }
+  })().catch((error: unknown) => {
+    if (abort.signal.aborted) return;
+    abort.abort();
+    if (options.onError) options.onError(error);
+    else console.error('subscription stopped:', error);
+  });
+
+  return {
+    get position() {
+      return position;
+    },
+    get catchingUp() {
+      return catchingUp;
+    },
+    async stop() {
+      abort.abort();
+      await loop;
+    },
+  };
+}

@@ -1,0 +1,122 @@
+import { Temporal } from 'temporal-polyfill';
+import { formatDate, parseDate } from './civil-days.js';
+
+const HOUR = 3_600_000;
+const DAY = 86_400_000;
+
+/**
+ * Offsets from Temporal, cached per zone and UTC hour (every zone we serve changes offset only on whole UTC hours),
+ * so that bucketing millions of events costs arithmetic, not a Temporal call per event.
+ */
+const offsetCache = new Map<string, Map<number, number>>();
+
+export function offsetMs(timeZone: string, epochMs: number): number {
+  let zone = offsetCache.get(timeZone);
+  if (!zone) {
+    zone = new Map();
+    offsetCache.set(timeZone, zone);
+  }
+  const hour = Math.floor(epochMs / HOUR);
+  let offset = zone.get(hour);
+  if (offset === undefined) {
+    offset = Temporal.Instant.fromEpochMilliseconds(hour * HOUR).toZonedDateTimeISO(timeZone).offsetNanoseconds / 1e6;
+    zone.set(hour, offset);
+  }
+  return offset;
+}
+
+/** The local calendar date of an instant in a zone. */
+export function localDateOf(epochMs: number, timeZone: string): string {
+  return formatDate(Math.floor((epochMs + offsetMs(timeZone, epochMs)) / DAY));
+}
+
+export interface LocalHourBucket {
+  /** local date of the hour */
+  date: string;
+  /** local hour of day, 0–23 */
+  hour: number;
+  /** offset from UTC in minutes during that hour (tells the two 02:00 hours of an October night apart) */
+  offsetMinutes: number;
+  /** the instant the local hour starts, ms */
+  startMs: number;
+  /** hours of the interval inside this bucket */
+  hours: number;
+}
+
+/**
+ * Splits [startMs, endMs) into the local hours of a zone. On the night the clocks go back, the 02:00 hour appears
+ * twice (different offsets); on the night they go forward there is no 02:00 hour.
+ */
+export function splitIntoLocalHours(startMs: number, endMs: number, timeZone: string): LocalHourBucket[] {
+  const out: LocalHourBucket[] = [];
+  let t = startMs;
+  while (t < endMs) {
+    const offset = offsetMs(timeZone, t);
+    const local = t + offset;
+    const localHourStart = Math.floor(local / HOUR) * HOUR;
+    const bucketStart = localHourStart - offset;
+    let bucketEnd = bucketStart + HOUR;
+    // an offset change inside this hour ends the bucket at the change
+    const nextOffset = offsetMs(timeZone, bucketEnd - 1);
+    if (nextOffset !== offset) bucketEnd = Math.floor((bucketEnd - 1) / HOUR) * HOUR;
+    const end = Math.min(endMs, bucketEnd);
+    const days = Math.floor(localHourStart / DAY);
+    out.push({
+      date: formatDate(days),
+      hour: Math.floor((localHourStart - days * DAY) / HOUR),
+      offsetMinutes: offset / 60_000,
+      startMs: bucketStart,
+      hours: (end - t) / HOUR,
+    });
+    t = end;
+  }
+  return out;
+}
+
+/** Splits [startMs, endMs) into local calendar days with the hours in each. */
+export function splitIntoLocalDays(startMs: number, endMs: number, timeZone: string): { date: string; hours: number }[] {
+  const out: { date: string; hours: number }[] = [];
+  for (const bucket of splitIntoLocalHours(startMs, endMs, timeZone)) {
+    const last = out[out.length - 1];
+    if (last && last.date === bucket.date) last.hours += bucket.hours;
+    else out.push({ date: bucket.date, hours: bucket.hours });
+  }
+  return out;
+}
+
+const instantCache = new Map<string, number>();
+
+/**
+ * The instant of a local date and wall-clock time in a zone. A time that does not exist (the skipped spring hour)
+ * moves forward; an ambiguous one (the repeated autumn hour) takes the earlier instant (Temporal's 'compatible').
+ */
+export function zonedEpochMs(date: string, time: string, timeZone: string): number {
+  const key = `${timeZone}|${date}|${time}`;
+  let ms = instantCache.get(key);
+  if (ms === undefined) {
+    ms = Temporal.PlainDateTime.from(`${date}T${time}`).toZonedDateTime(timeZone, { disambiguation: 'compatible' }).epochMilliseconds;
+    if (instantCache.size > 200_000) instantCache.clear();
+    instantCache.set(key, ms);
+  }
+  return ms;
+}
+
+/** Start and end instant of a slot (local HH:MM–HH:MM) on a date; an end at or before the start is the next day. */
+export function slotInterval(date: string, start: string, end: string, timeZone: string): { startMs: number; endMs: number } {
+  const endDate = end <= start ? formatDate(parseDate(date) + 1) : date;
+  return { startMs: zonedEpochMs(date, start, timeZone), endMs: zonedEpochMs(endDate, end, timeZone) };
+}
+
+/** Hours in a local calendar day (23, 24 or 25 around daylight-saving changes). */
+export function hoursInLocalDay(date: string, timeZone: string): number {
+  const next = formatDate(parseDate(date) + 1);
+  return (zonedEpochMs(next, '00:00', timeZone) - zonedEpochMs(date, '00:00', timeZone)) / HOUR;
+}
+
+export function toEpochMs(instant: string): number {
+  return Temporal.Instant.from(instant).epochMilliseconds;
+}
+
+export function toInstant(epochMs: number): string {
+  return Temporal.Instant.fromEpochMilliseconds(epochMs).toString();
+}
