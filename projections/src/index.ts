@@ -6,3 +6,4 @@ export * from './unit-directory/unit-directory.js';
 export * from './reference-catalog/reference-catalog.js';
 export * from './events-per-unit/events-per-unit.js';
 export * from './registry.js';
+export * from './testing/given-events.js';
