@@ -15,3 +15,6 @@ export * from './events/plan.js';
 export * from './events/catalogue.js';
 export * from './envelope/envelope.js';
 export * from './envelope/validate-event.js';
+export * from './api/ingest.js';
+export * from './api/auth.js';
+export * from './api/health.js';

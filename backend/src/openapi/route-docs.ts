@@ -1,0 +1,23 @@
+import type { z } from 'zod';
+import type { Role } from '@pks/contracts';
+
+export interface RouteDoc {
+  method: 'get' | 'post' | 'put' | 'delete';
+  /** OpenAPI path, e.g. /api/v1/gap-list */
+  path: string;
+  summary: string;
+  description?: string;
+  tags: string[];
+  roles: readonly Role[] | 'public' | 'any';
+  query?: z.ZodType;
+  body?: { description?: string; content: Record<string, z.ZodType> };
+  responses: Record<number, { description: string; content?: Record<string, z.ZodType | 'text'> }>;
+}
+
+/** Routes describe themselves here as they are registered; the OpenAPI document is generated from it. */
+export class RouteDocs {
+  readonly routes: RouteDoc[] = [];
+  add(doc: RouteDoc): void {
+    this.routes.push(doc);
+  }
+}

@@ -1,0 +1,82 @@
+import { allProjections } from '@pks/projections';
+import { embeddedTokenVerifier, loadOrCreateEmbeddedSecret, oidcTokenVerifier, type TokenVerifier } from '../auth/token-verifier.js';
+import type { Bus } from '../bus/bus.js';
+import { createInProcessBus } from '../bus/in-process-bus.js';
+import { dataPaths, type PlatformConfig } from '../config/config.js';
+import type { EventStore } from '../event-store/event-store.js';
+import { getSQLiteEventStore } from '../event-store/sqlite/sqlite-event-store.js';
+import { buildApp } from '../http/build-app.js';
+import { CatalogFeed } from '../ingest/catalog-feed.js';
+import { IngestService } from '../ingest/ingest-service.js';
+import { ProjectionRunner } from '../projection-runner/projection-runner.js';
+import { getSQLiteSnapshotStore } from '../projection-runner/sqlite-snapshot-store.js';
+import type { SnapshotStore } from '../projection-runner/snapshot-store.js';
+import { VERSION } from './version.js';
+
+export interface Platform {
+  url: string;
+  store: EventStore;
+  runner: ProjectionRunner;
+  bus: Bus;
+  ingest: IngestService;
+  close(): Promise<void>;
+}
+
+export function tokenVerifierFor(config: PlatformConfig): TokenVerifier {
+  return config.auth.mode === 'oidc'
+    ? oidcTokenVerifier(config.auth)
+    : embeddedTokenVerifier(loadOrCreateEmbeddedSecret(dataPaths(config.dataDir).secret));
+}
+
+/** Starts the embedded platform: SQLite store, projections with snapshots, in-process bus, HTTP API. */
+export async function startPlatform(config: PlatformConfig, log: (line: string) => void = () => {}): Promise<Platform> {
+  const paths = dataPaths(config.dataDir);
+  const store = getSQLiteEventStore({ path: paths.events });
+  const snapshots: SnapshotStore = getSQLiteSnapshotStore({ path: paths.snapshots });
+  const bus = createInProcessBus();
+  const runner = new ProjectionRunner({
+    store,
+    projections: allProjections(),
+    snapshots,
+    snapshotEveryMs: config.snapshotEveryMs,
+    snapshotEveryEvents: config.snapshotEveryEvents,
+    log,
+  });
+  await runner.start();
+  const catalog = new CatalogFeed(store, snapshots);
+  await catalog.start();
+  const ingest = new IngestService(store, catalog);
+  const { app } = await buildApp({
+    store,
+    runner,
+    bus,
+    ingest,
+    verifier: tokenVerifierFor(config),
+    version: VERSION,
+    maxBodyBytes: config.maxBodyBytes,
+    maxEventsPerRequest: config.maxEventsPerRequest,
+    logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
+  });
+  const address = await app.listen({ host: config.host, port: config.port });
+  log(`PKS ${VERSION} listening on ${address} (store ${paths.events})`);
+
+  let closing: Promise<void> | null = null;
+  return {
+    url: address,
+    store,
+    runner,
+    bus,
+    ingest,
+    close() {
+      closing ??= (async () => {
+        await app.close();
+        await catalog.stop();
+        await runner.stop();
+        await snapshots.close();
+        await bus.close();
+        await store.close();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,59 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { deserialize, serialize } from 'node:v8';
+import Database from 'better-sqlite3';
+import type { ProjectionSnapshot, SnapshotStore } from './snapshot-store.js';
+
+/**
+ * Snapshots in their own SQLite file (WAL, synchronous FULL), all projections in one transaction. State is
+ * encoded with V8's structured serialisation (Maps and Sets included).
+ */
+export function getSQLiteSnapshotStore(options: { path: string }): SnapshotStore {
+  if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
+  const db = new Database(options.path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.exec(`CREATE TABLE IF NOT EXISTS projection_snapshots (
+    name TEXT PRIMARY KEY, version INTEGER NOT NULL, position INTEGER NOT NULL, state BLOB NOT NULL, saved_at TEXT NOT NULL
+  )`);
+  const upsert = db.prepare(
+    `INSERT INTO projection_snapshots (name, version, position, state, saved_at) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT(name) DO UPDATE SET version = excluded.version, position = excluded.position, state = excluded.state, saved_at = excluded.saved_at`,
+  );
+  const saveAll = db.transaction((snapshots: ProjectionSnapshot[], savedAt: string) => {
+    for (const s of snapshots) upsert.run(s.name, s.version, s.position, serialize(s.state), savedAt);
+  });
+  return {
+    async load() {
+      const rows = db.prepare('SELECT name, version, position, state FROM projection_snapshots').all() as {
+        name: string;
+        version: number;
+        position: number;
+        state: Buffer;
+      }[];
+      return new Map(rows.map((r) => [r.name, { name: r.name, version: r.version, position: r.position, state: deserialize(r.state) }]));
+    },
+    async save(snapshots) {
+      saveAll.immediate(snapshots, new Date().toISOString());
+    },
+    async close() {
+      db.close();
+    },
+  };
+}
+
+/** Keeps snapshots in memory (tests, and stores that have nowhere to write). */
+export function getInMemorySnapshotStore(): SnapshotStore {
+  let saved = new Map<string, ProjectionSnapshot>();
+  return {
+    async load() {
+      return new Map([...saved].map(([k, v]) => [k, { ...v, state: deserialize(serialize(v.state)) }]));
+    },
+    async save(snapshots) {
+      const next = new Map(saved);
+      for (const s of snapshots) next.set(s.name, { ...s, state: deserialize(serialize(s.state)) });
+      saved = next;
+    },
+    async close() {},
+  };
+}
