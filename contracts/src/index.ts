@@ -18,3 +18,5 @@ export * from './envelope/validate-event.js';
 export * from './api/ingest.js';
 export * from './api/auth.js';
 export * from './api/health.js';
+export * from './live/live-messages.js';
+export * from './read-models/index.js';

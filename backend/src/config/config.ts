@@ -64,4 +64,5 @@ export const dataPaths = (dataDir: string) => ({
   events: resolve(dataDir, 'events.sqlite'),
   snapshots: resolve(dataDir, 'projections.sqlite'),
   secret: resolve(dataDir, 'auth', 'secret.key'),
+  audit: resolve(dataDir, 'audit.sqlite'),
 });

@@ -9,7 +9,13 @@ import type { IngestService } from '../ingest/ingest-service.js';
 import { buildOpenApiDocument } from '../openapi/openapi-document.js';
 import { RouteDocs } from '../openapi/route-docs.js';
 import type { ProjectionRunner } from '../projection-runner/projection-runner.js';
+import type { AuditLog } from '../audit/audit-log.js';
+import { authRoutes } from '../auth/auth-routes.js';
+import { LiveGateway } from '../live/live-gateway.js';
+import { liveModelHandlers } from '../live/live-models.js';
+import { queryRoutes } from '../queries/query-routes.js';
 import { registerErrorHandler } from './error-handler.js';
+import { staticFrontend } from './static-frontend.js';
 
 export interface AppDependencies {
   store: EventStore;
@@ -17,14 +23,20 @@ export interface AppDependencies {
   bus: Bus;
   ingest: IngestService;
   verifier: TokenVerifier;
+  audit: AuditLog;
+  /** embedded mode: the key demo logins are signed with */
+  embeddedSecret: Uint8Array | null;
   version: string;
+  frontendDir?: string | null;
+  /** merge live updates to one subscription within this window, ms */
+  liveCoalesceMs?: number;
   maxBodyBytes: number;
   maxEventsPerRequest: number;
   logger?: boolean | { level: string };
 }
 
 /** The fastify app: one encapsulated plugin per area, every route behind a bearer token unless marked public. */
-export async function buildApp(deps: AppDependencies): Promise<{ app: FastifyInstance; docs: RouteDocs }> {
+export async function buildApp(deps: AppDependencies): Promise<{ app: FastifyInstance; docs: RouteDocs; live: LiveGateway }> {
   const app = Fastify({
     logger: deps.logger ?? false,
     bodyLimit: deps.maxBodyBytes,
@@ -36,6 +48,23 @@ export async function buildApp(deps: AppDependencies): Promise<{ app: FastifyIns
 
   await app.register(healthRoutes, { store: deps.store, runner: deps.runner, bus: deps.bus, docs, version: deps.version });
   await app.register(ingestRoutes, { service: deps.ingest, docs, maxBodyBytes: deps.maxBodyBytes, maxEventsPerRequest: deps.maxEventsPerRequest });
+  await app.register(authRoutes, { docs, runner: deps.runner, audit: deps.audit, embeddedSecret: deps.embeddedSecret });
+  await app.register(queryRoutes, { docs, runner: deps.runner, audit: deps.audit });
+  await app.register(staticFrontend, { dir: deps.frontendDir ?? null });
+
+  const live = new LiveGateway({
+    httpServer: app.server,
+    verifier: deps.verifier,
+    bus: deps.bus,
+    handlers: liveModelHandlers(deps.runner, deps.audit),
+    position: () => deps.runner.position,
+    waitForPosition: (position) => deps.runner.waitForPosition(position),
+    coalesceMs: deps.liveCoalesceMs ?? 25,
+    audit: (principal, action, detail) => deps.audit.record(principal, action, detail),
+  });
+  app.addHook('onClose', async () => {
+    await live.close();
+  });
 
   docs.add({
     method: 'get',
@@ -50,5 +79,5 @@ export async function buildApp(deps: AppDependencies): Promise<{ app: FastifyIns
     document ??= buildOpenApiDocument(docs, { version: deps.version });
     return document;
   });
-  return { app, docs };
+  return { app, docs, live };
 }

@@ -5,7 +5,10 @@ import { createInProcessBus } from '../bus/in-process-bus.js';
 import { dataPaths, type PlatformConfig } from '../config/config.js';
 import type { EventStore } from '../event-store/event-store.js';
 import { getSQLiteEventStore } from '../event-store/sqlite/sqlite-event-store.js';
+import { getSQLiteAuditLog } from '../audit/audit-log.js';
 import { buildApp } from '../http/build-app.js';
+import { LivePublisher } from '../live/live-publisher.js';
+import { liveCellRows } from '../live/live-models.js';
 import { CatalogFeed } from '../ingest/catalog-feed.js';
 import { IngestService } from '../ingest/ingest-service.js';
 import { ProjectionRunner } from '../projection-runner/projection-runner.js';
@@ -22,10 +25,10 @@ export interface Platform {
   close(): Promise<void>;
 }
 
-export function tokenVerifierFor(config: PlatformConfig): TokenVerifier {
-  return config.auth.mode === 'oidc'
-    ? oidcTokenVerifier(config.auth)
-    : embeddedTokenVerifier(loadOrCreateEmbeddedSecret(dataPaths(config.dataDir).secret));
+export function tokenVerifierFor(config: PlatformConfig): { verifier: TokenVerifier; embeddedSecret: Uint8Array | null } {
+  if (config.auth.mode === 'oidc') return { verifier: oidcTokenVerifier(config.auth), embeddedSecret: null };
+  const secret = loadOrCreateEmbeddedSecret(dataPaths(config.dataDir).secret);
+  return { verifier: embeddedTokenVerifier(secret), embeddedSecret: secret };
 }
 
 /** Starts the embedded platform: SQLite store, projections with snapshots, in-process bus, HTTP API. */
@@ -46,12 +49,19 @@ export async function startPlatform(config: PlatformConfig, log: (line: string) 
   const catalog = new CatalogFeed(store, snapshots);
   await catalog.start();
   const ingest = new IngestService(store, catalog);
+  const audit = getSQLiteAuditLog({ path: paths.audit });
+  const publisher = new LivePublisher(runner, bus, liveCellRows(runner));
+  publisher.start();
+  const { verifier, embeddedSecret } = tokenVerifierFor(config);
   const { app } = await buildApp({
     store,
     runner,
     bus,
     ingest,
-    verifier: tokenVerifierFor(config),
+    verifier,
+    embeddedSecret,
+    audit,
+    frontendDir: config.frontendDir,
     version: VERSION,
     maxBodyBytes: config.maxBodyBytes,
     maxEventsPerRequest: config.maxEventsPerRequest,
@@ -70,6 +80,8 @@ export async function startPlatform(config: PlatformConfig, log: (line: string) 
     close() {
       closing ??= (async () => {
         await app.close();
+        publisher.stop();
+        audit.close();
         await catalog.stop();
         await runner.stop();
         await snapshots.close();

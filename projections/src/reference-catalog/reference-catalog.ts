@@ -29,6 +29,8 @@ export interface CatalogUnit {
   unitId: string;
   name: string;
   departmentId: string;
+  departmentName: string | null;
+  kind: string;
   poolId: string | null;
   slots: string[];
 }
@@ -71,6 +73,8 @@ export function evolveCatalog(state: ReferenceCatalogState, event: Pick<StoredEv
         unitId: e.data.unitId,
         name: e.data.name,
         departmentId: e.data.departmentId,
+        departmentName: e.data.departmentName ?? null,
+        kind: e.data.kind,
         poolId: e.data.poolId ?? null,
         slots: e.data.slots.map((s) => s.code),
       });
@@ -87,7 +91,7 @@ export function cloneCatalog(state: ReferenceCatalogState): ReferenceCatalogStat
 
 export const referenceCatalog: Projection<ReferenceCatalogState> = {
   name: 'reference-catalog',
-  version: 1,
+  version: 2,
   initialState: initialCatalog,
   evolve(state, event): readonly Change[] {
     if (!REFERENCE_EVENT_TYPES.has(event.type)) return NO_CHANGES;

@@ -120,3 +120,12 @@ export function toEpochMs(instant: string): number {
 export function toInstant(epochMs: number): string {
   return Temporal.Instant.fromEpochMilliseconds(epochMs).toString();
 }
+
+/** The local wall-clock time (HH:MM) of an instant in a zone. */
+export function localTimeOf(epochMs: number, timeZone: string): string {
+  const local = epochMs + offsetMs(timeZone, epochMs);
+  const minutes = Math.floor((((local % DAY) + DAY) % DAY) / 60_000);
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
+  return `${h < 10 ? `0${h}` : h}:${m < 10 ? `0${m}` : m}`;
+}

@@ -1,0 +1,98 @@
+/**
+ * Compact storage for millions of small records: typed-array columns that grow by doubling, and a string intern
+ * table so that unit, staff, competence and slot ids are stored as int32. Typed arrays are structured-clone
+ * serialisable (v8.serialize), so states holding them can be snapshotted like plain objects.
+ */
+
+export interface InternTable {
+  /** index → string */
+  strings: string[];
+  /** string → index */
+  ids: Map<string, number>;
+}
+
+export function newInternTable(): InternTable {
+  return { strings: [], ids: new Map() };
+}
+
+export function intern(table: InternTable, value: string): number {
+  let id = table.ids.get(value);
+  if (id === undefined) {
+    id = table.strings.length;
+    table.strings.push(value);
+    table.ids.set(value, id);
+  }
+  return id;
+}
+
+type Typed = Uint8Array | Int32Array | Float64Array;
+
+/** Grows a typed array to hold at least `needed` elements (doubling), copying what it holds. */
+export function grown<T extends Typed>(array: T, needed: number): T {
+  if (needed <= array.length) return array;
+  let capacity = Math.max(1024, array.length);
+  while (capacity < needed) capacity *= 2;
+  const next = new (array.constructor as new (n: number) => T)(capacity);
+  next.set(array);
+  return next;
+}
+
+/** Inserts `row` into `rows` kept sorted by `key(row)` (stable: after equal keys). */
+export function insertSorted(rows: number[], row: number, keyOf: (row: number) => number): void {
+  const k = keyOf(row);
+  let lo = 0;
+  let hi = rows.length;
+  // appends in time order are the common case
+  if (hi === 0 || keyOf(rows[hi - 1]!) <= k) {
+    rows.push(row);
+    return;
+  }
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (keyOf(rows[mid]!) <= k) lo = mid + 1;
+    else hi = mid;
+  }
+  rows.splice(lo, 0, row);
+}
+
+/** The first index whose key is ≥ `k` in rows sorted by key. */
+export function lowerBound(rows: readonly number[], k: number, keyOf: (row: number) => number): number {
+  let lo = 0;
+  let hi = rows.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (keyOf(rows[mid]!) < k) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Removes one occurrence of `row` (no-op when absent). */
+export function removeValue(rows: number[], row: number): boolean {
+  const i = rows.lastIndexOf(row);
+  if (i < 0) return false;
+  if (i === rows.length - 1) rows.pop();
+  else rows.splice(i, 1);
+  return true;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Milliseconds since epoch of an instant. Instants in stored events are normalised to `YYYY-MM-DDTHH:MM:SS.sssZ`
+ * (the Instant schema), which is parsed with integer arithmetic; anything else goes through Date.parse.
+ */
+export function parseInstantMs(s: string): number {
+  if (s.length !== 24 || s.charCodeAt(23) !== 90 /* Z */ || s.charCodeAt(10) !== 84 /* T */) return Date.parse(s);
+  const d = (i: number) => s.charCodeAt(i) - 48;
+  let y = d(0) * 1000 + d(1) * 100 + d(2) * 10 + d(3);
+  const m = d(5) * 10 + d(6);
+  const day = d(8) * 10 + d(9);
+  // days from civil (Howard Hinnant)
+  y -= m <= 2 ? 1 : 0;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * ((m + 9) % 12) + 2) / 5) + day - 1;
+  const days = era * 146097 + yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy - 719468;
+  return days * DAY_MS + (d(11) * 10 + d(12)) * 3_600_000 + (d(14) * 10 + d(15)) * 60_000 + (d(17) * 10 + d(18)) * 1000 + d(20) * 100 + d(21) * 10 + d(22);
+}

@@ -1,0 +1,417 @@
+import { DEFAULT_ACTIVITY_LABELS, DEFAULT_COMPETENCES, type StaffCategory } from '@pks/contracts';
+import type { ActivityLabelInfo, CompetenceInfo } from '../reference-catalog/reference-catalog.js';
+import { newUnitDirectory, type UnitDirectory } from '../unit-directory/unit-directory.js';
+import { newIdIndex, type IdIndex } from './id-index.js';
+
+/**
+ * The state of the `performed-time` projection. It keeps compact per-record tables (typed-array columns, interned
+ * strings) of shifts, clock times, work registrations, absences and hour reports, and aggregates them at query time
+ * (see README.md for why). Plain objects, arrays, Maps and typed arrays only: structured-clone serialisable.
+ */
+
+export const DEFAULT_TIME_ZONE = 'Europe/Stockholm';
+
+// ----- codes --------------------------------------------------------------------------------------------------
+
+export const FORMS = ['monthly', 'hourly', 'agency', 'external-resident', 'unknown'] as const;
+export type FormName = (typeof FORMS)[number];
+export const FORM_MONTHLY = 0;
+export const FORM_HOURLY = 1;
+export const FORM_AGENCY = 2;
+export const FORM_EXTERNAL = 3;
+export const FORM_UNKNOWN = 4;
+
+export const KINDS = ['ordinary', 'overtime', 'additional', 'on-call', 'standby', 'hourly', 'agency', 'external-resident'] as const;
+export type KindName = (typeof KINDS)[number];
+export const KIND_ORDINARY = 0;
+export const KIND_ON_CALL = 3;
+export const KIND_STANDBY = 4;
+export const KIND_HOURLY = 5;
+export const KIND_AGENCY = 6;
+export const KIND_EXTERNAL = 7;
+
+export const ABSENCE_KINDS = ['sick', 'child-care', 'vacation', 'parental', 'education', 'other'] as const;
+export type AbsenceKindName = (typeof ABSENCE_KINDS)[number];
+/** The level-3 label of each absence kind in the built-in label tree (contracts/src/reference/activity-labels.ts). */
+export const ABSENCE_LABELS: readonly string[] = [
+  'franvaro.sjuk.sjuk',
+  'franvaro.vab.vab',
+  'franvaro.semester.semester',
+  'franvaro.foraldraledig.ledig',
+  'franvaro.utbildning.ledig',
+  'franvaro.ovrig.ovrig',
+];
+
+/** HoursReported pay components: 0–5 the work kinds, 6–11 absence-<kind>. */
+export const PAY_COMPONENT_ABSENCE_BASE = 6;
+
+export const NO_ACTIVITY = 0xffff;
+export const NO_FORM = 255;
+
+export const STATUS_ACTIVE = 0;
+export const STATUS_INACTIVE = 1;
+
+// ----- tables ---------------------------------------------------------------------------------------------------
+
+/** Shifts: one row per shiftId. Times are seconds since the epoch (0 = none for clock times). */
+export interface ShiftTable {
+  length: number;
+  capacity: number;
+  start: Uint32Array;
+  end: Uint32Array;
+  clockIn: Uint32Array;
+  clockOut: Uint32Array;
+  unit: Uint16Array;
+  /** staff index, -1 = open shift */
+  staff: Int32Array;
+  competence: Uint16Array;
+  activity: Uint16Array;
+  /** STATUS_ACTIVE, or STATUS_INACTIVE = cancelled */
+  status: Uint8Array;
+  /** next row in the unit-day chain, -1 = end */
+  next: Int32Array;
+}
+
+/** Work registrations (WorkRegistered): one row per registrationId. */
+export interface RegistrationTable {
+  length: number;
+  capacity: number;
+  start: Uint32Array;
+  end: Uint32Array;
+  unit: Uint16Array;
+  staff: Int32Array;
+  competence: Uint16Array;
+  activity: Uint16Array;
+  kind: Uint8Array;
+  /** the event's employmentForm, NO_FORM when absent */
+  form: Uint8Array;
+  next: Int32Array;
+}
+
+/** Absences: one row per absenceId. */
+export interface AbsenceTable {
+  length: number;
+  capacity: number;
+  start: Uint32Array;
+  end: Uint32Array;
+  staff: Int32Array;
+  kind: Uint8Array;
+  /** STATUS_ACTIVE, or STATUS_INACTIVE = withdrawn */
+  status: Uint8Array;
+}
+
+/** Hour reports (HoursReported): one row per reportId. */
+export interface ReportTable {
+  length: number;
+  capacity: number;
+  unit: Uint16Array;
+  /** local date (days since 1970-01-01); for a month-level report its first day */
+  day: Int32Array;
+  /** 1 = the report is for the whole month */
+  monthLevel: Uint8Array;
+  competence: Uint16Array;
+  form: Uint8Array;
+  component: Uint8Array;
+  hours: Float64Array;
+  activity: Uint16Array;
+  next: Int32Array;
+}
+
+export interface StaffInfo {
+  form: number;
+  rate: number | null;
+  /** unit index of the home unit, -1 = none */
+  home: number;
+  /** competence index of the first competence (its category is the person's staff category) */
+  competence: number;
+  /** days since 1970-01-01, null = open */
+  employedFrom: number | null;
+  employedUntil: number | null;
+}
+
+export interface PendingClock {
+  unit: number;
+  /** seconds */
+  at: number;
+  out: boolean;
+  shiftId: string | null;
+}
+
+export interface ClockFinding {
+  kind: 'clock-on-cancelled-shift' | 'clock-far-from-shift';
+  staff: number;
+  at: number;
+  out: boolean;
+  shiftRow: number;
+}
+
+export interface PerformedTimeState {
+  units: UnitDirectory;
+  competences: Map<string, CompetenceInfo>;
+  labels: Map<string, ActivityLabelInfo>;
+
+  unitCodes: string[];
+  unitIndex: Map<string, number>;
+  competenceCodes: string[];
+  competenceIndex: Map<string, number>;
+  activityCodes: string[];
+  activityIndex: Map<string, number>;
+  staffCodes: string[];
+  staffIndex: Map<string, number>;
+
+  /** by staff index; null = not registered */
+  staff: (StaffInfo | null)[];
+  /** by staff index: active shift rows, sorted by scheduled start */
+  staffShifts: number[][];
+  /** by staff index: absence rows in the order first reported (withdrawn ones included, skipped by status) */
+  staffAbsences: number[][];
+  /** by staff index: registration rows */
+  staffRegistrations: number[][];
+
+  shifts: ShiftTable;
+  shiftIds: IdIndex;
+  /** unit index → UTC day of the scheduled start (floor(start / 86400 s)) → first row of the chain */
+  shiftDays: Map<number, Map<number, number>>;
+
+  registrations: RegistrationTable;
+  registrationIds: IdIndex;
+  /** unit index → UTC day of the start → first row */
+  registrationDays: Map<number, Map<number, number>>;
+
+  absences: AbsenceTable;
+  absenceIds: IdIndex;
+
+  reports: ReportTable;
+  reportIds: IdIndex;
+  /** unit index → month number (year × 12 + month − 1) → first row */
+  reportMonths: Map<number, Map<number, number>>;
+
+  /** unit index → local date (days since 1970-01-01) → patients at midnight */
+  census: Map<number, Map<number, number>>;
+  /** unit index → `YYYY-MM|category` → dimensioned FTE */
+  dimensioning: Map<number, Map<string, number>>;
+
+  /** by staff index: clock events no shift matched (yet), oldest first, at most MAX_PENDING_CLOCKS */
+  pendingClocks: Map<number, PendingClock[]>;
+  /** unit index → clock findings that are not pending (cancelled shift, far from the shift), at most MAX_CLOCK_FINDINGS */
+  clockFindings: Map<number, ClockFinding[]>;
+  /** clock events dropped from the capped lists above */
+  droppedClockEvents: number;
+}
+
+export const MAX_PENDING_CLOCKS = 200;
+export const MAX_CLOCK_FINDINGS = 5000;
+
+function shiftTable(capacity: number): ShiftTable {
+  return {
+    length: 0,
+    capacity,
+    start: new Uint32Array(capacity),
+    end: new Uint32Array(capacity),
+    clockIn: new Uint32Array(capacity),
+    clockOut: new Uint32Array(capacity),
+    unit: new Uint16Array(capacity),
+    staff: new Int32Array(capacity),
+    competence: new Uint16Array(capacity),
+    activity: new Uint16Array(capacity),
+    status: new Uint8Array(capacity),
+    next: new Int32Array(capacity),
+  };
+}
+
+function registrationTable(capacity: number): RegistrationTable {
+  return {
+    length: 0,
+    capacity,
+    start: new Uint32Array(capacity),
+    end: new Uint32Array(capacity),
+    unit: new Uint16Array(capacity),
+    staff: new Int32Array(capacity),
+    competence: new Uint16Array(capacity),
+    activity: new Uint16Array(capacity),
+    kind: new Uint8Array(capacity),
+    form: new Uint8Array(capacity),
+    next: new Int32Array(capacity),
+  };
+}
+
+function absenceTable(capacity: number): AbsenceTable {
+  return {
+    length: 0,
+    capacity,
+    start: new Uint32Array(capacity),
+    end: new Uint32Array(capacity),
+    staff: new Int32Array(capacity),
+    kind: new Uint8Array(capacity),
+    status: new Uint8Array(capacity),
+  };
+}
+
+function reportTable(capacity: number): ReportTable {
+  return {
+    length: 0,
+    capacity,
+    unit: new Uint16Array(capacity),
+    day: new Int32Array(capacity),
+    monthLevel: new Uint8Array(capacity),
+    competence: new Uint16Array(capacity),
+    form: new Uint8Array(capacity),
+    component: new Uint8Array(capacity),
+    hours: new Float64Array(capacity),
+    activity: new Uint16Array(capacity),
+    next: new Int32Array(capacity),
+  };
+}
+
+type Typed = Uint8Array | Uint16Array | Uint32Array | Int32Array | Float64Array;
+
+/**
+ * Makes room for one more row and returns its number: when full, every typed-array column is copied into one twice
+ * as long (amortised O(1) per row; the unused tail is at most half of each column).
+ */
+export function ensureRow(table: { length: number; capacity: number }): number {
+  if (table.length === table.capacity) {
+    const t = table as unknown as Record<string, Typed | number>;
+    const capacity = table.capacity * 2;
+    for (const [k, v] of Object.entries(t)) {
+      if (typeof v === 'number') continue;
+      const grown = new (v.constructor as new (n: number) => Typed)(capacity);
+      grown.set(v as never);
+      t[k] = grown;
+    }
+    table.capacity = capacity;
+  }
+  const row = table.length;
+  table.length += 1;
+  return row;
+}
+
+export function initialPerformedTimeState(): PerformedTimeState {
+  return {
+    units: newUnitDirectory(),
+    competences: new Map(DEFAULT_COMPETENCES.map((c) => [c.code, { ...c, nameEn: c.nameEn }])),
+    labels: new Map(DEFAULT_ACTIVITY_LABELS.map((l) => [l.code, { ...l, nameEn: l.nameEn }])),
+    unitCodes: [],
+    unitIndex: new Map(),
+    competenceCodes: [],
+    competenceIndex: new Map(),
+    activityCodes: [],
+    activityIndex: new Map(),
+    staffCodes: [],
+    staffIndex: new Map(),
+    staff: [],
+    staffShifts: [],
+    staffAbsences: [],
+    staffRegistrations: [],
+    shifts: shiftTable(1024),
+    shiftIds: newIdIndex(),
+    shiftDays: new Map(),
+    registrations: registrationTable(256),
+    registrationIds: newIdIndex(),
+    registrationDays: new Map(),
+    absences: absenceTable(256),
+    absenceIds: newIdIndex(),
+    reports: reportTable(64),
+    reportIds: newIdIndex(),
+    reportMonths: new Map(),
+    census: new Map(),
+    dimensioning: new Map(),
+    pendingClocks: new Map(),
+    clockFindings: new Map(),
+    droppedClockEvents: 0,
+  };
+}
+
+// ----- interning ------------------------------------------------------------------------------------------------
+
+export function internUnit(state: PerformedTimeState, unitId: string): number {
+  let i = state.unitIndex.get(unitId);
+  if (i === undefined) {
+    i = state.unitCodes.length;
+    if (i >= 0xffff) throw new Error('performed-time: more than 65,534 units');
+    state.unitCodes.push(unitId);
+    state.unitIndex.set(unitId, i);
+  }
+  return i;
+}
+
+export function internCompetence(state: PerformedTimeState, code: string): number {
+  let i = state.competenceIndex.get(code);
+  if (i === undefined) {
+    i = state.competenceCodes.length;
+    state.competenceCodes.push(code);
+    state.competenceIndex.set(code, i);
+  }
+  return i;
+}
+
+export function internActivity(state: PerformedTimeState, code: string | undefined | null): number {
+  if (code === undefined || code === null) return NO_ACTIVITY;
+  let i = state.activityIndex.get(code);
+  if (i === undefined) {
+    i = state.activityCodes.length;
+    if (i >= NO_ACTIVITY) throw new Error('performed-time: more than 65,534 activity labels');
+    state.activityCodes.push(code);
+    state.activityIndex.set(code, i);
+  }
+  return i;
+}
+
+export function internStaff(state: PerformedTimeState, staffId: string): number {
+  let i = state.staffIndex.get(staffId);
+  if (i === undefined) {
+    i = state.staffCodes.length;
+    state.staffCodes.push(staffId);
+    state.staffIndex.set(staffId, i);
+    state.staff.push(null);
+    state.staffShifts.push([]);
+    state.staffAbsences.push([]);
+    state.staffRegistrations.push([]);
+  }
+  return i;
+}
+
+export function timeZoneOf(state: PerformedTimeState, unit: number): string {
+  return state.units.get(state.unitCodes[unit]!)?.timeZone ?? DEFAULT_TIME_ZONE;
+}
+
+export function categoryOfCompetence(state: PerformedTimeState, competence: number): StaffCategory | null {
+  return state.competences.get(state.competenceCodes[competence]!)?.category ?? null;
+}
+
+/** The staff category of a person: the category of their first competence. */
+export function categoryOfStaff(state: PerformedTimeState, staff: number): StaffCategory | null {
+  const info = staff >= 0 ? state.staff[staff] : null;
+  return info ? categoryOfCompetence(state, info.competence) : null;
+}
+
+/** The employment form of a person (FORM_UNKNOWN when not registered). */
+export function formOfStaff(state: PerformedTimeState, staff: number): number {
+  const info = staff >= 0 ? state.staff[staff] : null;
+  return info ? info.form : FORM_UNKNOWN;
+}
+
+/**
+ * The kind of performed time: agency and external-resident staff's time is kind agency / external-resident
+ * whatever the shift or registration says; an hourly-paid person's ordinary time is kind hourly.
+ */
+export function kindFor(form: number, workKind: number): number {
+  if (form === FORM_AGENCY) return KIND_AGENCY;
+  if (form === FORM_EXTERNAL) return KIND_EXTERNAL;
+  if (form === FORM_HOURLY && workKind === KIND_ORDINARY) return KIND_HOURLY;
+  return workKind;
+}
+
+export const SECOND = 1000;
+export const HOUR_MS = 3_600_000;
+export const DAY_MS = 86_400_000;
+export const DAY_S = 86_400;
+
+export function toSeconds(instant: string): number {
+  // Instants are normalised to UTC `…Z` by the contracts; Date.parse is exact for those and needs no Temporal call.
+  return Math.floor(Date.parse(instant) / SECOND);
+}
+
+export function monthNumber(month: string): number {
+  return Number(month.slice(0, 4)) * 12 + Number(month.slice(5, 7)) - 1;
+}
