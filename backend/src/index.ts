@@ -20,3 +20,4 @@ export * from './config/config.js';
 export * from './http/build-app.js';
 export * from './platform/start-platform.js';
 export * from './cli/import-file.js';
+export * from './testing/test-platform.js';

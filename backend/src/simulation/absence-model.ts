@@ -41,7 +41,14 @@ export interface Spell {
  * a day needs only the candidates of the 28 days before it.
  */
 export class AbsenceModel {
-  private readonly summerWeeks = new Map<string, number>();
+  private readonly weekStarts = new Map<number, number>();
+  /** per year: staff × [summer from, to, christmas from, to, parental from, to], −1 = none */
+  private readonly planned = new Map<number, Int32Array>();
+  /** per (kind, staff, 64-day block): candidate lengths by day of the block */
+  private readonly blocks = new Map<number, Int8Array>();
+  private readonly covered = new Map<number, Uint8Array>();
+  private readonly sickRates = new Map<number, number>();
+  private readonly vabRates = new Map<number, number>();
 
   constructor(
     private readonly ctx: SimContext,
@@ -51,65 +58,101 @@ export class AbsenceModel {
 
   // ---- planned absence -------------------------------------------------------------------------------------
 
+  private plannedFor(year: number): Int32Array {
+    let a = this.planned.get(year);
+    if (a) return a;
+    const n = this.ctx.staff.length;
+    a = new Int32Array(n * 6).fill(-1);
+    const jan1 = dayOfYmd(year, 1, 1);
+    for (const s of this.ctx.staff) {
+      if (!s.reportsAbsence) continue;
+      const i = s.idx * 6;
+      const week = 25 + Math.floor(this.ctx.u(Tag.vacation, s.idx, year) * 6);
+      const start = this.weekStart(year, week);
+      a[i] = start;
+      a[i + 1] = start + 28;
+      const u = this.ctx.u(Tag.christmas, s.idx, year);
+      if (u < 0.4) {
+        a[i + 2] = u < 0.2 ? dayOfYmd(year, 12, 23) : dayOfYmd(year, 12, 30);
+        a[i + 3] = u < 0.2 ? dayOfYmd(year, 12, 27) : dayOfYmd(year + 1, 1, 2);
+      }
+      if (s.kids && this.ctx.u(Tag.parental, s.idx, year) < 0.06) {
+        const p = jan1 + Math.floor(this.ctx.u(Tag.parental, s.idx, year, 1) * 365);
+        a[i + 4] = p;
+        a[i + 5] = p + 60 + Math.floor(this.ctx.u(Tag.parental, s.idx, year, 2) * 180);
+      }
+    }
+    this.planned.set(year, a);
+    return a;
+  }
+
+  private range(staff: number, year: number, slot: number): [number, number] | null {
+    const a = this.plannedFor(year);
+    const from = a[staff * 6 + slot]!;
+    return from < 0 ? null : [from, a[staff * 6 + slot + 1]!];
+  }
+
   /** Four summer weeks (ISO weeks 25–34) for monthly employees: [first day, day after). */
   summerVacation(staff: number, year: number): [number, number] | null {
-    const s = this.ctx.staff[staff]!;
-    if (!s.reportsAbsence) return null;
-    const week = 25 + Math.floor(this.ctx.u(Tag.vacation, staff, year) * 6);
-    const start = this.weekStart(year, week);
-    return [start, start + 28];
+    return this.range(staff, year, 0);
   }
 
   /** Christmas or New Year days off for about 40 %. */
   christmasVacation(staff: number, year: number): [number, number] | null {
-    const s = this.ctx.staff[staff]!;
-    if (!s.reportsAbsence) return null;
-    const u = this.ctx.u(Tag.christmas, staff, year);
-    if (u >= 0.4) return null;
-    return u < 0.2 ? [dayOfYmd(year, 12, 23), dayOfYmd(year, 12, 27)] : [dayOfYmd(year, 12, 30), dayOfYmd(year + 1, 1, 2)];
+    return this.range(staff, year, 2);
   }
 
   /** Parental leave starting in a year (parents of small children, about 6 % a year), 2–8 months. */
   parentalLeave(staff: number, year: number): [number, number] | null {
-    const s = this.ctx.staff[staff]!;
-    if (!s.reportsAbsence || !s.kids) return null;
-    if (this.ctx.u(Tag.parental, staff, year) >= 0.06) return null;
-    const start = dayOfYmd(year, 1, 1) + Math.floor(this.ctx.u(Tag.parental, staff, year, 1) * 365);
-    return [start, start + 60 + Math.floor(this.ctx.u(Tag.parental, staff, year, 2) * 180)];
+    return this.range(staff, year, 4);
   }
 
   /** On vacation or parental leave (planned absence the schedule already knows about). */
   unavailable(staff: number, day: number): boolean {
     if (!this.ctx.staff[staff]!.reportsAbsence) return false;
     const year = yearOfDay(day);
-    const inside = (r: [number, number] | null) => r !== null && day >= r[0] && day < r[1];
-    return (
-      inside(this.summerVacation(staff, year)) ||
-      inside(this.christmasVacation(staff, year)) ||
-      inside(this.christmasVacation(staff, year - 1)) ||
-      inside(this.parentalLeave(staff, year)) ||
-      inside(this.parentalLeave(staff, year - 1))
-    );
+    const a = this.plannedFor(year);
+    const i = staff * 6;
+    if ((day >= a[i]! && day < a[i + 1]!) || (day >= a[i + 2]! && day < a[i + 3]!) || (day >= a[i + 4]! && day < a[i + 5]!)) return true;
+    const b = this.plannedFor(year - 1);
+    return (day >= b[i + 2]! && day < b[i + 3]!) || (day >= b[i + 4]! && day < b[i + 5]!);
   }
 
   private weekStart(year: number, week: number): number {
-    const key = `${year}-W${week}`;
-    let d = this.summerWeeks.get(key);
+    const key = year * 100 + week;
+    let d = this.weekStarts.get(key);
     if (d === undefined) {
       d = parseDate(isoWeekStart(`${year}-W${week < 10 ? '0' : ''}${week}`));
-      this.summerWeeks.set(key, d);
+      this.weekStarts.set(key, d);
     }
     return d;
   }
 
   // ---- sick and care of child --------------------------------------------------------------------------------
 
+  private sickRate(day: number): number {
+    let r = this.sickRates.get(day);
+    if (r === undefined) {
+      r = SICK_BASE_RATE * SICK_WEEKDAY_FACTOR[weekdayOfDay(day) - 1]! * SICK_MONTH_FACTOR[monthOfDay(day) - 1]!;
+      this.sickRates.set(day, r);
+    }
+    return r;
+  }
+
+  private vabRate(day: number): number {
+    let r = this.vabRates.get(day);
+    if (r === undefined) {
+      r = weekdayOfDay(day) > 5 ? 0 : VAB_BASE_RATE * VAB_MONTH_FACTOR[monthOfDay(day) - 1]!;
+      this.vabRates.set(day, r);
+    }
+    return r;
+  }
+
   /** Length of a sick candidate starting on a day (0 = none). */
   sickCandidate(staff: number, day: number): number {
     const s = this.ctx.staff[staff]!;
     if (!s.reportsAbsence) return 0;
-    const p = SICK_BASE_RATE * SICK_WEEKDAY_FACTOR[weekdayOfDay(day) - 1]! * SICK_MONTH_FACTOR[monthOfDay(day) - 1]! * s.prone;
-    if (this.ctx.u(Tag.sickStart, staff, day) >= p) return 0;
+    if (this.ctx.u(Tag.sickStart, staff, day) >= this.sickRate(day) * s.prone) return 0;
     const u = this.ctx.u(Tag.sickLength, staff, day);
     const bucket = weightedIndex(SICK_LENGTH_WEIGHTS, u);
     const v = this.ctx.u(Tag.sickLength, staff, day, 1);
@@ -121,18 +164,44 @@ export class AbsenceModel {
   vabCandidate(staff: number, day: number): number {
     const s = this.ctx.staff[staff]!;
     if (!s.reportsAbsence || !s.kids) return 0;
-    const wd = weekdayOfDay(day);
-    if (wd > 5) return 0;
-    if (this.ctx.u(Tag.vabStart, staff, day) >= VAB_BASE_RATE * VAB_MONTH_FACTOR[monthOfDay(day) - 1]!) return 0;
+    const rate = this.vabRate(day);
+    if (rate === 0 || this.ctx.u(Tag.vabStart, staff, day) >= rate) return 0;
     return 1 + Math.floor(this.ctx.u(Tag.vabLength, staff, day) * MAX_VAB_DAYS);
   }
 
+  /** Candidate lengths of 64 days, cached (each person-day is hashed once however often it is asked). */
+  private block(kind: SpellKind, staff: number, block: number): Int8Array {
+    const key = (block * 2 + (kind === 'sick' ? 0 : 1)) * 65_536 + staff;
+    let b = this.blocks.get(key);
+    if (!b) {
+      b = new Int8Array(64);
+      const first = block * 64;
+      const s = this.ctx.staff[staff]!;
+      if (s.reportsAbsence && (kind === 'sick' || s.kids)) {
+        for (let d = 0; d < 64; d += 1) b[d] = kind === 'sick' ? this.sickCandidate(staff, first + d) : this.vabCandidate(staff, first + d);
+      }
+      this.blocks.set(key, b);
+    }
+    return b;
+  }
+
   private candidate(kind: SpellKind, staff: number, day: number): number {
-    return kind === 'sick' ? this.sickCandidate(staff, day) : this.vabCandidate(staff, day);
+    const block = Math.floor(day / 64);
+    return this.block(kind, staff, block)[day - block * 64]!;
   }
 
   private isPhantom(kind: SpellKind, staff: number, day: number): boolean {
     return this.ctx.u(kind === 'sick' ? Tag.sickCorrection : Tag.vabReport, staff, day, 7) < PHANTOM_SHARE;
+  }
+
+  /** Whether a candidate starting on `day` is reported: no earlier real candidate still covers that day. */
+  private startsFresh(kind: SpellKind, staff: number, day: number): boolean {
+    const max = kind === 'sick' ? MAX_SICK_DAYS : MAX_VAB_DAYS;
+    for (let k = 1; k < max; k += 1) {
+      const earlier = this.candidate(kind, staff, day - k);
+      if (earlier > k && !this.isPhantom(kind, staff, day - k)) return false;
+    }
+    return true;
   }
 
   /**
@@ -143,26 +212,75 @@ export class AbsenceModel {
     const length = this.candidate(kind, staff, day);
     if (length === 0) return null;
     if (this.unavailable(staff, day)) return null;
-    const max = kind === 'sick' ? MAX_SICK_DAYS : MAX_VAB_DAYS;
-    for (let k = 1; k < max; k += 1) {
-      const earlier = this.candidate(kind, staff, day - k);
-      if (earlier > k && !this.isPhantom(kind, staff, day - k)) return null;
-    }
+    if (!this.startsFresh(kind, staff, day)) return null;
     const phantom = this.isPhantom(kind, staff, day);
     return { kind, staff, start: day, length, reported: this.reportedLength(kind, staff, day, length), phantom };
   }
 
   /** The real (not withdrawn) spell covering a day, or null. */
   spellCovering(kind: SpellKind, staff: number, day: number): Spell | null {
+    const block = Math.floor(day / 64);
+    const start = this.coverage(kind, staff, block)[day - block * 64]!;
+    return start === 0 ? null : this.spellStarting(kind, staff, block * 64 + start - 65);
+  }
+
+  /**
+   * Per day of a 64-day block, the start of the real spell covering it (+65 relative to the block start, 0 = none):
+   * one pass over the candidates from 28 days before the block, with the same rules as spellStarting (a candidate
+   * is reported when no earlier real candidate covers its day and the person is not on planned leave).
+   */
+  private coverage(kind: SpellKind, staff: number, block: number): Uint8Array {
+    const key = (block * 2 + (kind === 'sick' ? 0 : 1)) * 65_536 + staff;
+    let cov = this.covered.get(key);
+    if (cov) return cov;
+    cov = new Uint8Array(64);
+    const s = this.ctx.staff[staff]!;
+    if (s.reportsAbsence && (kind === 'sick' || s.kids)) {
+      const first = block * 64;
+      const max = kind === 'sick' ? MAX_SICK_DAYS : MAX_VAB_DAYS;
+      const prev = this.block(kind, staff, block - 1);
+      const cur = this.block(kind, staff, block);
+      let unionEnd = -Infinity;
+      // candidates from 2 × max days back: the union of earlier real candidates decides whether one is reported
+      for (let d = first - 2 * max; d < first + 64; d += 1) {
+        const length = d < first ? prev[d - first + 64]! : cur[d - first]!;
+        if (length === 0) continue;
+        const phantom = this.isPhantom(kind, staff, d);
+        const fresh = d >= unionEnd;
+        if (!phantom) unionEnd = Math.max(unionEnd, d + length);
+        if (d < first - max || !fresh || phantom || this.unavailable(staff, d)) continue;
+        for (let x = Math.max(d, first); x < Math.min(d + length, first + 64); x += 1) cov[x - first] = d - first + 65;
+      }
+    }
+    this.covered.set(key, cov);
+    return cov;
+  }
+
+  /** The same as spellCovering by a direct scan of the 28 days before (the reference the cached version is tested against). */
+  spellCoveringByScan(kind: SpellKind, staff: number, day: number): Spell | null {
     const max = kind === 'sick' ? MAX_SICK_DAYS : MAX_VAB_DAYS;
     for (let k = 0; k < max; k += 1) {
-      const length = this.candidate(kind, staff, day - k);
-      if (length > k) {
+      if (this.candidate(kind, staff, day - k) > k) {
         const spell = this.spellStarting(kind, staff, day - k);
         if (spell && !spell.phantom) return spell;
       }
     }
     return null;
+  }
+
+  /** Forgets cached blocks and years well before a day. */
+  evictBefore(day: number): void {
+    const oldBlock = Math.floor(day / 64) - 2;
+    if (this.blocks.size > 0) {
+      for (const key of this.blocks.keys()) if (Math.floor(key / 131_072) < oldBlock) this.blocks.delete(key);
+      for (const key of this.covered.keys()) if (Math.floor(key / 131_072) < oldBlock) this.covered.delete(key);
+    }
+    const year = yearOfDay(day);
+    for (const y of this.planned.keys()) if (y < year - 2) this.planned.delete(y);
+    if (this.sickRates.size > 2000) {
+      this.sickRates.clear();
+      this.vabRates.clear();
+    }
   }
 
   /** Sick or caring for a child on a day (sick wins). */

@@ -1,7 +1,7 @@
 import type { BookingSource } from '@pks/contracts';
 import type { Spell, SpellKind } from './absence-model.js';
 import { ceilQuarter, event, rec, type Rec, SOURCE } from './event-builders.js';
-import { DAY_MS, HOUR_MS, MINUTE_MS, weekdayOfDay } from './local-calendar.js';
+import { DAY_MS, HOUR_MS, isoOf, MINUTE_MS, weekdayOfDay } from './local-calendar.js';
 import type { Roster } from './roster.js';
 import {
   COMPETENCE_CODES,
@@ -397,9 +397,7 @@ export function buildDayPlan(sim: Simulation, day: number): DayPlan {
   return { day, shifts, bookings, outbox };
 }
 
-function iso(ms: number): string {
-  return new Date(ms).toISOString();
-}
+const iso = isoOf;
 
 function shiftChanged(sim: Simulation, unit: UnitRT, s: PlannedShift, ms: number, tag: string) {
   return event(

@@ -21,23 +21,38 @@ export const SOURCE = {
 /** Every simulated event id starts with this (event ids are the sources' idempotency keys). */
 export const EVENT_ID_PREFIX = 'sim.';
 
-/** A generated event with its instant and how long it stays relevant (for the prologue of a feed). */
+/** Renders a deferred record into its event (shared functions, not one closure per record). */
+export type Renderer = (r: Rec) => EventInput;
+
+/**
+ * A generated event with its instant and how long it stays relevant (for the prologue). Most events are kept as
+ * small deferred records (a renderer and a few numbers) until they are yielded, so that the day's events do not all
+ * live at once and die young for the garbage collector.
+ */
 export interface Rec {
   /** metadata.occurredAt as epoch ms */
   ms: number;
   /** the event still matters for state after this instant (e.g. a shift's end); used to pick the prologue */
   until: number;
   ev: EventInput | null;
-  /** renders the event when ev is null (deferred events kept small in the queue) */
-  render: (() => EventInput) | null;
+  fn: Renderer | null;
+  a: number;
+  b: number;
+  c: number;
+  d: number;
+  s: string | null;
 }
 
 export function rec(ms: number, until: number, ev: EventInput): Rec {
-  return { ms, until, ev, render: null };
+  return { ms, until, ev, fn: null, a: 0, b: 0, c: 0, d: 0, s: null };
 }
 
-export function deferred(ms: number, until: number, render: () => EventInput): Rec {
-  return { ms, until, ev: null, render };
+export function deferred(ms: number, until: number, fn: Renderer, a = 0, b = 0, c = 0, d = 0, s: string | null = null): Rec {
+  return { ms, until, ev: null, fn, a, b, c, d, s };
+}
+
+export function render(r: Rec): EventInput {
+  return r.ev ?? r.fn!(r);
 }
 
 /** An EventInput with the simulation's id prefix and metadata (always in this key order, for byte-identical output). */

@@ -1,7 +1,7 @@
 import type { WorkKind } from '@pks/contracts';
 import type { DayPlan } from './day-plan.js';
-import { ceilQuarter, event, rec, type Rec, round2, SOURCE } from './event-builders.js';
-import { HOUR_MS, MINUTE_MS, weekdayOfDay } from './local-calendar.js';
+import { ceilQuarter, deferred, event, rec, type Rec, type Renderer, round2, SOURCE } from './event-builders.js';
+import { HOUR_MS, isoOf, MINUTE_MS, weekdayOfDay } from './local-calendar.js';
 import { COMPETENCE_CODES, FORM_HOURLY, LAK, SPSK, Tag, type UnitRT } from './sim-context.js';
 import type { Simulation } from './simulation.js';
 
@@ -30,7 +30,6 @@ export function executeDay(sim: Simulation, plan: DayPlan, push: (r: Rec) => voi
   const ctx = sim.ctx;
   const cal = ctx.calendar;
   const day = plan.day;
-  const ymd = cal.ymd(day);
   const workers: Worker[] = [];
   for (const s of plan.shifts) {
     if (s.cancelled || s.staff < 0 || s.absence !== null || s.movedTo >= 0) continue;
@@ -54,11 +53,19 @@ export function executeDay(sim: Simulation, plan: DayPlan, push: (r: Rec) => voi
     lines.set(key, (lines.get(key) ?? 0) + hours);
   };
 
+  const renderClock: Renderer = (r) => {
+    const staffId = ctx.staff[r.a]!.id;
+    const unitId = ctx.units[r.b]!.id;
+    const d: Record<string, unknown> = { staffId, unitId, at: isoOf(r.ms) };
+    if (r.s !== null) d.shiftId = r.s;
+    return r.d === 0
+      ? event(`in.${staffId}.${cal.ymd(r.c)}`, 'ClockedIn', d, r.ms, SOURCE.clock)
+      : event(`out.${staffId}.${cal.ymd(r.c)}`, 'ClockedOut', d, r.ms, SOURCE.clock);
+  };
   const onCallDone = new Set<number>();
   for (const w of workers) {
     const unit = ctx.units[w.unit]!;
     const st = ctx.staff[w.staff]!;
-    const staffId = st.id;
     if (unit.payroll) {
       addHours(w.unit, w.comp, st.form, st.form === FORM_HOURLY ? 'hourly' : w.extra ?? 'ordinary', (w.endMs - w.startMs) / HOUR_MS);
       continue;
@@ -71,12 +78,12 @@ export function executeDay(sim: Simulation, plan: DayPlan, push: (r: Rec) => voi
       // physicians report their time; everyone else clocks in and out
       if (ctx.u(Tag.clockMissing, w.staff, day) >= 0.03) {
         inMs = u1 < 0.9 ? w.startMs - Math.round((2 + 10 * (u1 / 0.9)) * MINUTE_MS) : w.startMs + Math.round((1 + 19 * ((u1 - 0.9) / 0.1)) * MINUTE_MS);
-        if (inMs >= cutoffMs) push(rec(inMs, inMs, event(`in.${staffId}.${ymd}`, 'ClockedIn', clockData(staffId, unit.id, inMs, w.shiftId), inMs, SOURCE.clock)));
+        if (inMs >= cutoffMs) push(deferred(inMs, inMs, renderClock, w.staff, w.unit, day, 0, w.shiftId));
       }
       if (ctx.u(Tag.clockMissing, w.staff, day, 1) >= 0.02) {
         const late = u2 >= 0.95;
         outMs = late ? w.endMs + Math.round((30 + 120 * ((u2 - 0.95) / 0.05)) * MINUTE_MS) : w.endMs + Math.round((-3 + 18 * (u2 / 0.95)) * MINUTE_MS);
-        if (outMs >= cutoffMs) push(rec(outMs, outMs, event(`out.${staffId}.${ymd}`, 'ClockedOut', clockData(staffId, unit.id, outMs, w.shiftId), outMs, SOURCE.clock)));
+        if (outMs >= cutoffMs) push(deferred(outMs, outMs, renderClock, w.staff, w.unit, day, 1, w.shiftId));
         if (late) register(sim, push, cutoffMs, day, w, 'overtime', w.endMs, ceilQuarter(outMs), 'late', unit.model.activity);
       }
     }
@@ -114,12 +121,6 @@ export function executeDay(sim: Simulation, plan: DayPlan, push: (r: Rec) => voi
   for (const [unitIdx, lines] of payroll) sendPayroll(sim, ctx.units[unitIdx]!, day, lines, push, cutoffMs);
 }
 
-function clockData(staffId: string, unitId: string, ms: number, shiftId: string | null): Record<string, unknown> {
-  const d: Record<string, unknown> = { staffId, unitId, at: new Date(ms).toISOString() };
-  if (shiftId !== null) d.shiftId = shiftId;
-  return d;
-}
-
 function isParental(sim: Simulation, staff: number, day: number): boolean {
   const year = Number(sim.ctx.calendar.date(day).slice(0, 4));
   for (const y of [year, year - 1]) {
@@ -144,8 +145,8 @@ function register(sim: Simulation, push: (r: Rec) => void, cutoffMs: number, day
     staffId: st.id,
     unitId: unit.id,
     competence: COMPETENCE_CODES[w.comp]!,
-    start: new Date(startMs).toISOString(),
-    end: new Date(end).toISOString(),
+    start: isoOf(startMs),
+    end: isoOf(end),
     kind,
     activity,
     employmentForm: FORM_NAMES[st.form as 0],

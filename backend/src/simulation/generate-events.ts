@@ -1,7 +1,7 @@
 import type { EventInput } from '@pks/contracts';
 import { loadDemandProfile, type DemandProfile } from './demand-profile.js';
 import { MAX_LAG_DAYS, MAX_LEAD_DAYS } from './day-plan.js';
-import type { Rec } from './event-builders.js';
+import { type Rec, render } from './event-builders.js';
 import { executeDay } from './execute-day.js';
 import { FaultInjector, type FaultOptions } from './faults.js';
 import type { Hospital } from './hospital-model.js';
@@ -75,6 +75,9 @@ export function* generateEvents(options: GenerateOptions): Generator<EventInput,
     else queue.set(day, [r]);
   };
 
+  /** whether a record can still be emitted: in the period, or relevant at its start when there is a prologue */
+  const keep = (ms: number, until: number) => (ms >= fromMs && ms < toMs) || (prologue && ms < fromMs && until > fromMs);
+
   for (let day = startDay; day <= lastDay; day += 1) {
     const windowStart = cal.midnight(day);
     const windowEnd = cal.midnight(day + 1);
@@ -91,7 +94,7 @@ export function* generateEvents(options: GenerateOptions): Generator<EventInput,
     const before = firstDay - day; // > 0 while still before the period
 
     // cheap families with long reach: run over the whole look-back
-    patients.emit(day, push);
+    patients.emit(day, push, keep);
     if (before <= 1 || prologue) {
       plans.emit(day, push);
       outcomes.emit(day, push);
@@ -115,14 +118,14 @@ export function* generateEvents(options: GenerateOptions): Generator<EventInput,
       executeDay(sim, sim.dayPlan(day), push, fromMs);
     }
 
-    batch.sort(byMs);
+    sortByMs(batch, windowStart);
     for (const r of batch) {
       if (r.ms >= toMs) break;
       if (r.ms < fromMs) {
-        if (prologue && r.until > fromMs) yield r.ev ?? r.render!();
+        if (prologue && r.until > fromMs) yield render(r);
         continue;
       }
-      const ev = r.ev ?? r.render!();
+      const ev = render(r);
       yield ev;
       if (faults.enabled) {
         const extra = faults.after(ev);
@@ -133,6 +136,45 @@ export function* generateEvents(options: GenerateOptions): Generator<EventInput,
   }
 }
 
-function byMs(a: Rec, b: Rec): number {
-  return a.ms - b.ms;
+/**
+ * Stable sort of a day's records by instant: a counting sort by minute of the day, then insertion sort inside each
+ * minute (few records share a minute), linear in practice where Array#sort with a comparator was a hot spot.
+ */
+export function sortByMs(recs: Rec[], windowStart: number): void {
+  const n = recs.length;
+  if (n < 64) {
+    recs.sort((a, b) => a.ms - b.ms);
+    return;
+  }
+  const buckets = 26 * 60 + 1;
+  const counts = new Int32Array(buckets + 1);
+  const key = new Int32Array(n);
+  for (let i = 0; i < n; i += 1) {
+    const k = Math.min(buckets - 1, Math.max(0, Math.floor((recs[i]!.ms - windowStart) / 60_000)));
+    key[i] = k;
+    counts[k + 1] = counts[k + 1]! + 1;
+  }
+  for (let k = 0; k < buckets; k += 1) counts[k + 1] = counts[k + 1]! + counts[k]!;
+  const out: Rec[] = new Array<Rec>(n);
+  for (let i = 0; i < n; i += 1) {
+    const k = key[i]!;
+    out[counts[k]!] = recs[i]!;
+    counts[k] = counts[k]! + 1;
+  }
+  // counts[k] is now the end of bucket k; insertion-sort each bucket by ms
+  let start = 0;
+  for (let k = 0; k < buckets; k += 1) {
+    const end = counts[k]!;
+    for (let i = start + 1; i < end; i += 1) {
+      const r = out[i]!;
+      let j = i - 1;
+      while (j >= start && out[j]!.ms > r.ms) {
+        out[j + 1] = out[j]!;
+        j -= 1;
+      }
+      out[j + 1] = r;
+    }
+    start = end;
+  }
+  for (let i = 0; i < n; i += 1) recs[i] = out[i]!;
 }

@@ -1,5 +1,5 @@
 import type { EventInput } from '@pks/contracts';
-import { deferred, event, rec, type Rec, SOURCE } from './event-builders.js';
+import { deferred, event, type Rec, type Renderer, SOURCE } from './event-builders.js';
 import { isoOf, MINUTE_MS, weekdayOfDay } from './local-calendar.js';
 import { hash32, rngFor, weightedIndex } from './random.js';
 import { Tag, type UnitRT } from './sim-context.js';
@@ -16,12 +16,8 @@ const TARGETS: Record<string, { days: number[]; weights: number[] }> = {
 };
 
 interface Entry {
-  entryId: string;
-  bookingId: string;
-  patientRef: string;
   addedMs: number;
   targetDay: number;
-  expectedHours: number;
   withdrawnMs: number;
   bookedMs: number;
   apptStart: number;
@@ -43,9 +39,35 @@ function weekdayOnOrAfter(day: number): number {
  * day-to-day demand deviation. Each entry's later events are queued as small deferred records and rendered when due.
  */
 export class PatientEvents {
-  constructor(private readonly sim: Simulation) {}
+  private readonly renderEntry: Renderer;
+  private readonly renderDirect: Renderer;
 
-  emit(day: number, push: (r: Rec) => void): void {
+  constructor(private readonly sim: Simulation) {
+    this.renderEntry = (r) => {
+      const unit = this.sim.ctx.units[r.a]!;
+      const e = this.entry(unit, r.b, r.c);
+      switch (r.d) {
+        case ADDED:
+          return this.added(unit, e, r.b, r.c);
+        case WITHDRAWN:
+          return this.removed(unit, r.b, r.c, 'withdrawn', r.ms);
+        case REMOVED:
+          return this.removed(unit, r.b, r.c, 'booked', r.ms);
+        case BOOKED:
+          return this.booked(unit, e, r.b, r.c, true, r.ms);
+        default:
+          return this.cancelled(unit, r.b, r.c, false, r.ms);
+      }
+    };
+    this.renderDirect = (r) => {
+      const unit = this.sim.ctx.units[r.a]!;
+      if (r.d === CANCELLED) return this.cancelled(unit, r.b, r.c, true, r.ms);
+      return this.booked(unit, this.direct(unit, r.b, r.c), r.b, r.c, false, r.ms);
+    };
+  }
+
+  /** `keep(ms, until)`: whether a record would be used (lets the look-back before a period skip most work). */
+  emit(day: number, push: (r: Rec) => void, keep: (ms: number, until: number) => boolean = () => true): void {
     const ctx = this.sim.ctx;
     if (weekdayOfDay(day) > 5) return;
     for (const unit of ctx.units) {
@@ -53,22 +75,24 @@ export class PatientEvents {
       const n = referralCount(ctx, unit, day);
       for (let i = 0; i < n; i += 1) {
         const e = this.entry(unit, day, i);
-        push(rec(e.addedMs, Number.isNaN(e.withdrawnMs) ? e.bookedMs : e.withdrawnMs, this.added(unit, e)));
+        const removedMs = Number.isNaN(e.withdrawnMs) ? e.bookedMs : e.withdrawnMs;
+        if (keep(e.addedMs, removedMs)) push(deferred(e.addedMs, removedMs, this.renderEntry, unit.idx, day, i, ADDED));
         if (!Number.isNaN(e.withdrawnMs)) {
-          push(deferred(e.withdrawnMs, e.withdrawnMs, () => this.removed(this.entry(unit, day, i), 'withdrawn', true)));
+          if (keep(e.withdrawnMs, e.withdrawnMs)) push(deferred(e.withdrawnMs, e.withdrawnMs, this.renderEntry, unit.idx, day, i, WITHDRAWN));
           continue;
         }
         const until = Number.isNaN(e.cancelledMs) ? e.apptEnd : e.cancelledMs;
-        push(deferred(e.bookedMs, e.bookedMs, () => this.removed(this.entry(unit, day, i), 'booked', false)));
-        push(deferred(e.bookedMs + 1000, until, () => this.booked(unit, this.entry(unit, day, i), true)));
-        if (!Number.isNaN(e.cancelledMs)) push(deferred(e.cancelledMs, e.apptEnd, () => this.cancelled(this.entry(unit, day, i))));
+        if (keep(e.bookedMs, e.bookedMs)) push(deferred(e.bookedMs, e.bookedMs, this.renderEntry, unit.idx, day, i, REMOVED));
+        if (keep(e.bookedMs + 1000, until)) push(deferred(e.bookedMs + 1000, until, this.renderEntry, unit.idx, day, i, BOOKED));
+        if (!Number.isNaN(e.cancelledMs) && keep(e.cancelledMs, e.apptEnd)) push(deferred(e.cancelledMs, e.apptEnd, this.renderEntry, unit.idx, day, i, CANCELLED));
       }
       // return visits booked directly, 1–6 weeks ahead
       const direct = rngFor(ctx.seed, Tag.directBookings, unit.idx, day).poisson(referralRate(unit) / 4);
       for (let i = 0; i < direct; i += 1) {
         const e = this.direct(unit, day, i);
-        push(rec(e.bookedMs, Number.isNaN(e.cancelledMs) ? e.apptEnd : e.cancelledMs, this.booked(unit, e, false)));
-        if (!Number.isNaN(e.cancelledMs)) push(deferred(e.cancelledMs, e.apptEnd, () => this.cancelled(this.direct(unit, day, i))));
+        const until = Number.isNaN(e.cancelledMs) ? e.apptEnd : e.cancelledMs;
+        if (keep(e.bookedMs, until)) push(deferred(e.bookedMs, until, this.renderDirect, unit.idx, day, i, BOOKED));
+        if (!Number.isNaN(e.cancelledMs) && keep(e.cancelledMs, e.apptEnd)) push(deferred(e.cancelledMs, e.apptEnd, this.renderDirect, unit.idx, day, i, CANCELLED));
       }
     }
   }
@@ -80,14 +104,9 @@ export class PatientEvents {
     const t = TARGETS[unit.model.template] ?? TARGETS.outpatient!;
     const target = t.days[weightedIndex(t.weights, rng.next())]!;
     const addedMs = cal.at(day, 8 + 8.5 * rng.next());
-    const ymd = cal.ymd(day);
     const e: Entry = {
-      entryId: `wl.${unit.id}.${ymd}.${i + 1}`,
-      bookingId: `pb.${unit.id}.${ymd}.${i + 1}`,
-      patientRef: patientRef(ctx.seed, unit.idx, day, i),
       addedMs,
       targetDay: day + target,
-      expectedHours: Math.round((unit.model.appointmentMinutes / 60) * 4) / 4 || 0.5,
       withdrawnMs: Number.NaN,
       bookedMs: Number.NaN,
       apptStart: Number.NaN,
@@ -116,12 +135,8 @@ export class PatientEvents {
     const rng = rngFor(ctx.seed, Tag.directBookings, unit.idx, day, i + 1);
     const apptDay = weekdayOnOrAfter(day + 7 + Math.floor(35 * rng.next()));
     const e: Entry = {
-      entryId: '',
-      bookingId: `pb.${unit.id}.${cal.ymd(day)}.d${i + 1}`,
-      patientRef: patientRef(ctx.seed, unit.idx, day, 10_000 + i),
       addedMs: Number.NaN,
       targetDay: apptDay,
-      expectedHours: 0,
       withdrawnMs: Number.NaN,
       bookedMs: cal.at(day, 8.5 + 7 * rng.next()),
       apptStart: Number.NaN,
@@ -144,16 +159,22 @@ export class PatientEvents {
     e.apptEnd = e.apptStart + minutes * MINUTE_MS;
   }
 
-  private added(unit: UnitRT, e: Entry): EventInput {
+  private ids(unit: UnitRT, day: number, i: number, direct: boolean): { entryId: string; bookingId: string } {
+    const ymd = this.sim.ctx.calendar.ymd(day);
+    return direct ? { entryId: '', bookingId: `pb.${unit.id}.${ymd}.d${i + 1}` } : { entryId: `wl.${unit.id}.${ymd}.${i + 1}`, bookingId: `pb.${unit.id}.${ymd}.${i + 1}` };
+  }
+
+  private added(unit: UnitRT, e: Entry, day: number, i: number): EventInput {
+    const { entryId } = this.ids(unit, day, i, false);
     return event(
-      `wla.${e.entryId}`,
+      `wla.${entryId}`,
       'WaitlistEntryAdded',
       {
-        entryId: e.entryId,
+        entryId,
         unitId: unit.id,
-        patientRef: e.patientRef,
+        patientRef: patientRef(this.sim.ctx.seed, unit.idx, day, i),
         activity: unit.model.activity,
-        expectedHours: e.expectedHours,
+        expectedHours: Math.round((unit.model.appointmentMinutes / 60) * 4) / 4 || 0.5,
         medicalTargetDate: this.sim.ctx.calendar.date(e.targetDay),
       },
       e.addedMs,
@@ -161,29 +182,36 @@ export class PatientEvents {
     );
   }
 
-  private removed(e: Entry, reason: 'booked' | 'withdrawn', withdrawn: boolean): EventInput {
-    const ms = withdrawn ? e.withdrawnMs : e.bookedMs;
-    return event(`wlr.${e.entryId}`, 'WaitlistEntryRemoved', { entryId: e.entryId, reason }, ms, SOURCE.patients);
+  private removed(unit: UnitRT, day: number, i: number, reason: 'booked' | 'withdrawn', ms: number): EventInput {
+    const { entryId } = this.ids(unit, day, i, false);
+    return event(`wlr.${entryId}`, 'WaitlistEntryRemoved', { entryId, reason }, ms, SOURCE.patients);
   }
 
-  private booked(unit: UnitRT, e: Entry, fromList: boolean): EventInput {
+  private booked(unit: UnitRT, e: Entry, day: number, i: number, fromList: boolean, ms: number): EventInput {
+    const { entryId, bookingId } = this.ids(unit, day, i, !fromList);
     const data: Record<string, unknown> = {
-      bookingId: e.bookingId,
+      bookingId,
       unitId: unit.id,
-      patientRef: e.patientRef,
+      patientRef: patientRef(this.sim.ctx.seed, unit.idx, day, fromList ? i : 10_000 + i),
       activity: unit.model.activity,
       start: isoOf(e.apptStart),
       end: isoOf(e.apptEnd),
     };
-    if (fromList) data.waitlistEntryId = e.entryId;
-    const ms = fromList ? e.bookedMs + 1000 : e.bookedMs;
-    return event(`pbk.${e.bookingId}`, 'PatientBooked', data, ms, SOURCE.patients);
+    if (fromList) data.waitlistEntryId = entryId;
+    return event(`pbk.${bookingId}`, 'PatientBooked', data, ms, SOURCE.patients);
   }
 
-  private cancelled(e: Entry): EventInput {
-    return event(`pbc.${e.bookingId}`, 'PatientBookingCancelled', { bookingId: e.bookingId, reason: 'patienten avbokade' }, e.cancelledMs, SOURCE.patients);
+  private cancelled(unit: UnitRT, day: number, i: number, direct: boolean, ms: number): EventInput {
+    const { bookingId } = this.ids(unit, day, i, direct);
+    return event(`pbc.${bookingId}`, 'PatientBookingCancelled', { bookingId, reason: 'patienten avbokade' }, ms, SOURCE.patients);
   }
 }
+
+const ADDED = 0;
+const WITHDRAWN = 1;
+const REMOVED = 2;
+const BOOKED = 3;
+const CANCELLED = 4;
 
 /** An opaque patient reference (never a name or personal identity number). */
 function patientRef(seed: number, unit: number, day: number, i: number): string {

@@ -3,6 +3,7 @@ import { weekdayOfDay } from './local-calendar.js';
 import {
   PATTERN_DAY,
   PATTERN_NIGHT,
+  PATTERN_ROTATING,
   PERIOD_DAYS,
   periodStart,
   SLOT_DAY,
@@ -71,10 +72,19 @@ export function buildRoster(ctx: SimContext, absences: AbsenceModel, unitIndex: 
   const staffCol: number[] = [];
   const dayStart = new Int32Array(PERIOD_DAYS + 1);
 
+  const pattern = new Int8Array(np);
+  for (let p = 0; p < np; p += 1) pattern[p] = ctx.staff[people[p]!]!.pattern;
+  const localByComp = new Map<number, Int32Array>();
+  for (const [comp, list] of unit.peopleByComp) localByComp.set(comp, Int32Array.from(list, (st) => ctx.staff[st]!.rosterLocal));
+  const jitter = new Float64Array(np);
+  const pick = new Int32Array(np);
+  const score = new Float64Array(np);
+  const stride = PERIOD_DAYS + 1;
   for (let d = 0; d < PERIOD_DAYS; d += 1) {
     dayStart[d] = dayCol.length;
     const day = startDay + d;
     const weekday = weekdayOfDay(day);
+    for (let p = 0; p < np; p += 1) jitter[p] = 3 * ctx.u(Tag.rosterJitter, people[p]!, day);
     for (const g of unit.rosterOrder) {
       const group = unit.groups[g]!;
       if (!group.target[weekday - 1]) continue;
@@ -82,48 +92,56 @@ export function buildRoster(ctx: SimContext, absences: AbsenceModel, unitIndex: 
       if (need <= 0) continue;
       const kind = unit.slotKind[group.slot]!;
       const hours = unit.slotHours[group.slot]!;
-      const candidates = unit.peopleByComp.get(group.comp) ?? [];
-      for (let k = 0; k < need; k += 1) {
-        let best = -1;
-        let bestScore = -Infinity;
-        for (let pass = 0; pass < 2 && best < 0; pass += 1) {
-          for (const staffIdx of candidates) {
-            const s = ctx.staff[staffIdx]!;
-            const p = s.rosterLocal;
-            if (usedOn[p] === d) continue;
-            if (!avail[p * (PERIOD_DAYS + 1) + d]) continue;
-            if (kind === SLOT_NIGHT && !avail[p * (PERIOD_DAYS + 1) + d + 1]) continue;
-            // pattern: pass 0 strict; pass 1 lets rotating staff take nights
-            if (s.pattern === PATTERN_NIGHT && kind !== SLOT_NIGHT) continue;
-            if (s.pattern === PATTERN_DAY && kind !== SLOT_DAY) continue;
-            if (kind === SLOT_NIGHT && s.pattern !== PATTERN_NIGHT && pass === 0) continue;
-            // rest
-            if (lastDay[p] === d - 1 && lastKind[p] === SLOT_NIGHT && kind !== SLOT_NIGHT) continue;
-            const run = lastDay[p] === d - 1 ? consecutive[p]! : 0;
-            if (run >= MAX_CONSECUTIVE) continue;
-            if (assigned[p]! + hours > quota[p]! + 4) continue;
-            let score = (quota[p]! * (d + 1)) / PERIOD_DAYS - assigned[p]!;
-            if (lastDay[p] === d - 1 && lastKind[p] === SLOT_LATE && kind === SLOT_DAY) score -= 6; // quick return
-            score += 3 * ctx.u(Tag.rosterJitter, staffIdx, day, g);
-            if (score > bestScore) {
-              bestScore = score;
-              best = p;
-            }
+      const candidates = localByComp.get(group.comp);
+      let chosen = 0;
+      // pass 0: only people whose pattern fits; pass 1 (nights only): rotating staff too
+      for (let pass = 0; pass < 2 && chosen < need && candidates; pass += 1) {
+        if (pass === 1 && kind !== SLOT_NIGHT) break;
+        let n = 0;
+        for (let j = 0; j < candidates.length; j += 1) {
+          const p = candidates[j]!;
+          if (usedOn[p] === d || !avail[p * stride + d]) continue;
+          const pat = pattern[p]!;
+          if (kind === SLOT_NIGHT) {
+            if (!avail[p * stride + d + 1]) continue;
+            if (pass === 0 ? pat !== PATTERN_NIGHT : pat !== PATTERN_ROTATING) continue;
+          } else if (pat === PATTERN_NIGHT || (pat === PATTERN_DAY && kind !== SLOT_DAY)) {
+            continue;
           }
+          const yesterday = lastDay[p] === d - 1;
+          if (yesterday && lastKind[p] === SLOT_NIGHT && kind !== SLOT_NIGHT) continue;
+          if (yesterday && consecutive[p]! >= MAX_CONSECUTIVE) continue;
+          if (assigned[p]! + hours > quota[p]! + 4) continue;
+          let sc = (quota[p]! * (d + 1)) / PERIOD_DAYS - assigned[p]! + jitter[p]!;
+          if (yesterday && lastKind[p] === SLOT_LATE && kind === SLOT_DAY) sc -= 6; // quick return
+          score[p] = sc;
+          pick[n] = p;
+          n += 1;
         }
-        dayCol.push(d);
-        groupCol.push(g);
-        ordCol.push(k);
-        if (best < 0) {
-          staffCol.push(-1);
-        } else {
+        // the `need − chosen` best scores (selection: need is small)
+        for (let k = 0; k < n && chosen < need; k += 1) {
+          let bi = k;
+          for (let j = k + 1; j < n; j += 1) if (score[pick[j]!]! > score[pick[bi]!]!) bi = j;
+          const best = pick[bi]!;
+          pick[bi] = pick[k]!;
+          pick[k] = best;
+          dayCol.push(d);
+          groupCol.push(g);
+          ordCol.push(chosen);
           staffCol.push(people[best]!);
           usedOn[best] = d;
           assigned[best] = assigned[best]! + hours;
           consecutive[best] = lastDay[best] === d - 1 ? consecutive[best]! + 1 : 1;
           lastDay[best] = d;
           lastKind[best] = kind;
+          chosen += 1;
         }
+      }
+      for (; chosen < need; chosen += 1) {
+        dayCol.push(d);
+        groupCol.push(g);
+        ordCol.push(chosen);
+        staffCol.push(-1);
       }
     }
   }

@@ -1,4 +1,4 @@
-import { event, rec, type Rec, SOURCE } from './event-builders.js';
+import { deferred, event, type Rec, type Renderer, SOURCE } from './event-builders.js';
 import { EPOCH_MONDAY, isoOf } from './local-calendar.js';
 import { COMPETENCE_CODES, periodOf } from './sim-context.js';
 import type { Simulation } from './simulation.js';
@@ -20,38 +20,52 @@ export function publishSchedules(sim: Simulation, day: number, push: (r: Rec) =>
     const period = periodOf(periodDay);
     const r = sim.roster(unit.idx, period);
     const pubMs = sim.publicationMs(unit, period);
+    const render = renderer(sim);
     for (let i = 0; i < r.n; i += 1) {
+      const d = r.startDay + r.day[i]!;
+      const slot = unit.slots[unit.groups[r.group[i]!]!.slot]!;
+      // a later change may move the end by an hour
+      const until = cal.slot(d, slot.start, slot.end).endMs + 3_600_000;
+      push(deferred(pubMs + i * 200, until, render, unit.idx, period, i));
+    }
+  }
+}
+
+const renderers = new WeakMap<Simulation, Renderer>();
+
+function renderer(sim: Simulation): Renderer {
+  let fn = renderers.get(sim);
+  if (!fn) {
+    fn = (rc: Rec) => {
+      const ctx = sim.ctx;
+      const unit = ctx.units[rc.a]!;
+      const r = sim.roster(rc.a, rc.b);
+      const i = rc.c;
       const d = r.startDay + r.day[i]!;
       const group = r.group[i]!;
       const g = unit.groups[group]!;
       const slot = unit.slots[g.slot]!;
-      const { startMs, endMs } = cal.slot(d, slot.start, slot.end);
+      const { startMs, endMs } = ctx.calendar.slot(d, slot.start, slot.end);
       const shiftId = sim.shiftId(unit, d, group, r.ord[i]!);
       const staff = r.staff[i]!;
-      const ms = pubMs + i * 200;
-      push(
-        rec(
-          ms,
-          // a later change may move the end by an hour
-          endMs + 3_600_000,
-          event(
-            `shs.${shiftId}`,
-            'ShiftScheduled',
-            {
-              shiftId,
-              unitId: unit.id,
-              staffId: staff >= 0 ? ctx.staff[staff]!.id : null,
-              competence: COMPETENCE_CODES[g.comp]!,
-              start: isoOf(startMs),
-              end: isoOf(endMs),
-              slot: slot.code,
-              activity: unit.model.activity,
-            },
-            ms,
-            SOURCE.schedule,
-          ),
-        ),
+      return event(
+        `shs.${shiftId}`,
+        'ShiftScheduled',
+        {
+          shiftId,
+          unitId: unit.id,
+          staffId: staff >= 0 ? ctx.staff[staff]!.id : null,
+          competence: COMPETENCE_CODES[g.comp]!,
+          start: isoOf(startMs),
+          end: isoOf(endMs),
+          slot: slot.code,
+          activity: unit.model.activity,
+        },
+        rc.ms,
+        SOURCE.schedule,
       );
-    }
+    };
+    renderers.set(sim, fn);
   }
+  return fn;
 }

@@ -17,7 +17,6 @@ export class Simulation {
   readonly absences: AbsenceModel;
   private readonly rosters = new Map<number, Roster>();
   private readonly plans = new Map<number, DayPlan>();
-  private readonly shiftIds = new Map<number, string[]>();
 
   constructor(hospital: Hospital, seed: number | string, demand: DemandProfile) {
     this.ctx = new SimContext(hospital, seed, demand);
@@ -74,20 +73,8 @@ export class Simulation {
 
   /** The stable id of a rostered shift: unit.YYYYMMDD.slot.COMPn */
   shiftId(unit: UnitRT, day: number, group: number, ord: number): string {
-    const key = day * 4096 + unit.idx;
-    let ids = this.shiftIds.get(key);
-    if (!ids) {
-      ids = [];
-      this.shiftIds.set(key, ids);
-    }
-    const k = group * 64 + ord;
-    let id = ids[k];
-    if (id === undefined) {
-      const g = unit.groups[group]!;
-      id = `${unit.id}.${this.ctx.calendar.ymd(day)}.${unit.slots[g.slot]!.code}.${COMP[g.comp]}${ord + 1}`;
-      ids[k] = id;
-    }
-    return id;
+    const g = unit.groups[group]!;
+    return `${unit.id}.${this.ctx.calendar.ymd(day)}.${unit.slots[g.slot]!.code}.${COMP[g.comp]}${ord + 1}`;
   }
 
   dayPlan(day: number): DayPlan {
@@ -104,7 +91,7 @@ export class Simulation {
     for (const k of this.plans.keys()) if (k < day - 1) this.plans.delete(k);
     const oldestPeriod = periodOf(day - 45);
     for (const [k, r] of this.rosters) if (r.period < oldestPeriod) this.rosters.delete(k);
-    for (const k of this.shiftIds.keys()) if (Math.floor(k / 4096) < day - 45) this.shiftIds.delete(k);
+    if (day % 16 === 0) this.absences.evictBefore(day);
     this.ctx.calendar.forgetBefore(day);
   }
 }

@@ -16,7 +16,7 @@ import { formatDate, parseDate } from '../time/civil-days.js';
 import { datesInRange, isoWeekDates, isoWeekOf, weekdayOf } from '../time/calendar.js';
 import { localDateOf, toEpochMs } from '../time/zoned-time.js';
 import { bedsOn, type UnitInfo } from '../unit-directory/unit-directory.js';
-import { BOOKING, BOOKING_SOURCES, REALLOCATION, SHIFT, type GapListState } from './gap-list-state.js';
+import { BOOKING, BOOKING_SOURCES, REALLOCATION, SHIFT, shiftRowOf, type GapListState } from './gap-list-state.js';
 import {
   cellRequirement,
   DEFAULT_TIME_ZONE,
@@ -481,7 +481,7 @@ export function gapListFindings(state: GapListState, unitId: string, from: strin
         if (e.kind[row] === BOOKING && e.source[row] === REALLOCATION) {
           const r = state.reallocations.get(row);
           if (r?.fromShiftId != null) {
-            const shift = state.shiftRows.get(r.fromShiftId);
+            const shift = shiftRowOf(state, r.fromShiftId);
             const problem =
               shift === undefined
                 ? `names shift ${r.fromShiftId}, which is unknown`

@@ -1,6 +1,6 @@
 import type { AbsenceKind, BookingSource, Requirement } from '@pks/contracts';
 import type { UnitDirectory } from '../unit-directory/unit-directory.js';
-import { grown, newInternTable, type InternTable } from './columns.js';
+import { grown, idIndexAdd, idIndexGet, newIdIndex, newInternTable, type IdIndex, type InternTable } from './columns.js';
 
 /** Entry kinds: what puts a person (or an open shift) into a cell. */
 export const SHIFT = 0;
@@ -30,6 +30,8 @@ export interface EntryColumns {
   staff: Int32Array;
   /** interned competence */
   competence: Int32Array;
+  /** interned level-3 activity of a shift (−1 for bookings); schedule vs plan reads it */
+  activity: Int32Array;
   /** interned slot code, −1 = none could be derived */
   slot: Int32Array;
   /** the cell's date, days since 1970-01-01 (the date the slot starts on) */
@@ -50,6 +52,7 @@ export function newEntryColumns(): EntryColumns {
     unit: new Int32Array(0),
     staff: new Int32Array(0),
     competence: new Int32Array(0),
+    activity: new Int32Array(0),
     slot: new Int32Array(0),
     day: new Int32Array(0),
     start: new Float64Array(0),
@@ -69,6 +72,7 @@ export function addEntryRow(t: EntryColumns, id: string): number {
     t.unit = grown(t.unit, needed);
     t.staff = grown(t.staff, needed);
     t.competence = grown(t.competence, needed);
+    t.activity = grown(t.activity, needed);
     t.slot = grown(t.slot, needed);
     t.day = grown(t.day, needed);
     t.start = grown(t.start, needed);
@@ -121,8 +125,10 @@ export interface GapListState {
   /** unitId → `<date>|<slot>|<competence>` → [minimum, target] */
   overrides: Map<string, Map<string, [number, number]>>;
   entries: EntryColumns;
-  shiftRows: Map<string, number>;
-  bookingRows: Map<string, number>;
+  /** shiftId → row (exact; the ids live in `entries.ids`) */
+  shiftRows: IdIndex;
+  /** bookingId → row */
+  bookingRows: IdIndex;
   /** booking row → where a reallocation moves the person from */
   reallocations: Map<number, ReallocationRecord>;
   /** shiftId → active reallocation bookings naming it as their fromShiftId */
@@ -147,8 +153,8 @@ export function initialGapListState(): GapListState {
     keys: new Map(),
     overrides: new Map(),
     entries: newEntryColumns(),
-    shiftRows: new Map(),
-    bookingRows: new Map(),
+    shiftRows: newIdIndex(),
+    bookingRows: newIdIndex(),
     reallocations: new Map(),
     moves: new Map(),
     byUnitDay: new Map(),
@@ -157,4 +163,25 @@ export function initialGapListState(): GapListState {
     staffAbsences: new Map(),
     clocks: new Map(),
   };
+}
+
+function* rowsOfKind(t: EntryColumns, kind: number): Iterable<number> {
+  for (let row = 0; row < t.size; row += 1) if (t.kind[row] === kind) yield row;
+}
+
+export function shiftRowOf(state: GapListState, shiftId: string): number | undefined {
+  return idIndexGet(state.shiftRows, state.entries.ids, shiftId);
+}
+
+export function bookingRowOf(state: GapListState, bookingId: string): number | undefined {
+  return idIndexGet(state.bookingRows, state.entries.ids, bookingId);
+}
+
+/** A new row for a shift or booking id not seen before. */
+export function addRowFor(state: GapListState, kind: typeof SHIFT | typeof BOOKING, id: string): number {
+  const t = state.entries;
+  const row = addEntryRow(t, id);
+  t.kind[row] = kind;
+  idIndexAdd(kind === SHIFT ? state.shiftRows : state.bookingRows, t.ids, row, () => rowsOfKind(t, kind));
+  return row;
 }

@@ -4,7 +4,7 @@ import { weekdayOf } from '../time/calendar.js';
 import { offsetMs } from '../time/zoned-time.js';
 import { bedsOn, type UnitInfo } from '../unit-directory/unit-directory.js';
 import { lowerBound } from './columns.js';
-import { ACTIVE, BOOKING, REALLOCATION, SHIFT, type GapListState, type StaffingKeyRecord } from './gap-list-state.js';
+import { ACTIVE, BOOKING, REALLOCATION, SHIFT, shiftRowOf, type GapListState, type StaffingKeyRecord } from './gap-list-state.js';
 
 export const DEFAULT_TIME_ZONE = 'Europe/Stockholm';
 const HOUR = 3_600_000;
@@ -126,7 +126,7 @@ export function reallocationTargets(state: GapListState, bookingRow: number): nu
   if (!r) return [];
   const e = state.entries;
   if (r.fromShiftId !== null) {
-    const shift = state.shiftRows.get(r.fromShiftId);
+    const shift = shiftRowOf(state, r.fromShiftId);
     return shift !== undefined && (e.flags[shift]! & ACTIVE) !== 0 ? [shift] : [];
   }
   const staff = e.staff[bookingRow]!;

@@ -18,7 +18,9 @@ const NOW = '2026-11-23T10:00:00Z';
 function given() {
   const log = new EventLog();
   const state: GapListState = gapList.initialState();
-  const when = (type: string, data: Record<string, unknown>): readonly Change[] => gapList.evolve(state, log.add(type, data));
+  /** the gap-list changes of an event (schedule-vs-plan week changes are asserted apart) */
+  const when = (type: string, data: Record<string, unknown>): readonly Change[] =>
+    gapList.evolve(state, log.add(type, data)).filter((c) => c.model !== 'schedule-vs-plan');
   when('UnitRegistered', { unitId: 'C4', name: 'C4, IAKM', departmentId: 'akut', slots: SLOTS });
   when('UnitRegistered', { unitId: 'B8', name: 'B8, AVA', departmentId: 'akut', slots: SLOTS });
   const cell = (unitId: string, key: string) => {
@@ -267,7 +269,7 @@ describe('gap list: reallocation', () => {
 
 describe('gap list: the change list names exactly the touched cells', () => {
   it('schedule, move to another slot, restate unchanged, clock in and out', () => {
-    const { when, cell } = given();
+    const { when, cell, state, log } = given();
     expect(when('ShiftScheduled', dayShift('S1', 'P1'))).toEqual([gl('C4', '2026-11-23|dag|SSK')]);
     // restated as it is: nothing changed
     expect(when('ShiftChanged', dayShift('S1', 'P1'))).toEqual([]);
@@ -299,6 +301,8 @@ describe('gap list: the change list names exactly the touched cells', () => {
     // a name change touches the person's cells
     expect(when('StaffRegistered', { staffId: 'P1', name: 'Anna A', competences: ['SSK', 'USK'], employmentForm: 'hourly' })).toEqual([gl('C4', '2026-11-23|kvall|USK')]);
     expect(when('StaffRegistered', { staffId: 'P1', name: 'Anna A', competences: ['SSK', 'USK'], employmentForm: 'hourly' })).toEqual([]);
+    // shift events also name the ISO weeks whose scheduled hours changed (schedule vs plan reads them from this state)
+    expect(gapList.evolve(state, log.add('ShiftCancelled', { shiftId: 'S1' }))).toEqual([gl('C4', '2026-11-23|kvall|USK'), { model: 'schedule-vs-plan', unitId: 'C4', key: '2026-W48' }]);
     // events the gap list does not use
     expect(when('ProductionPlanSet', { unitId: 'C4', week: '2026-W48', activity: 'pat.sluten.odef', plannedHours: 10 })).toEqual([]);
   });

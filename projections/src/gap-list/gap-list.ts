@@ -1,4 +1,5 @@
 import { GAP_LIST_ALL_CELLS, type EventData, type StoredEvent } from '@pks/contracts';
+import { forEachWeekPart, SCHEDULE_VS_PLAN_MODEL, weekKey } from '../schedule-vs-plan/weeks.js';
 import { asDomainEvent, NO_CHANGES, type Change, type Projection } from '../projection/projection.js';
 import { formatDate, parseDate } from '../time/civil-days.js';
 import { offsetMs, slotInterval } from '../time/zoned-time.js';
@@ -7,8 +8,10 @@ import { evolveUnitDirectory, slotForLocalTime, type UnitInfo } from '../unit-di
 import { insertSorted, intern, parseInstantMs, removeValue } from './columns.js';
 import {
   ACTIVE,
-  addEntryRow,
+  addRowFor,
   BOOKING,
+  bookingRowOf,
+  shiftRowOf,
   BOOKING_SOURCES,
   EXPLICIT_TIMES,
   initialGapListState,
@@ -67,6 +70,7 @@ const clockSignature: Signature = (state, row) => {
 class Touched {
   private state!: GapListState;
   private out: Change[] = [];
+  /** changes of other models: clock-in lists, schedule-vs-plan weeks */
   private clockOut: Change[] = [];
   private readonly all: string[] = [];
   private readonly watchedRows: number[] = [];
@@ -84,7 +88,7 @@ class Touched {
   }
 
   private push(out: Change[], model: string, unitId: string, key: string): void {
-    for (const c of out) if (c.key === key && c.unitId === unitId) return;
+    for (const c of out) if (c.key === key && c.unitId === unitId && c.model === model) return;
     out.push({ model, unitId, key });
   }
 
@@ -94,6 +98,22 @@ class Touched {
 
   allCells(unitId: string): void {
     if (!this.all.includes(unitId)) this.all.push(unitId);
+  }
+
+  /** The ISO weeks a shift's hours fall in changed (schedule vs plan). */
+  weeks(unitId: string, start: number, end: number): void {
+    forEachWeekPart(start, end, this.state.units.get(unitId)?.timeZone ?? DEFAULT_TIME_ZONE, (monday) => {
+      this.push(this.clockOut, SCHEDULE_VS_PLAN_MODEL, unitId, weekKey(monday));
+    });
+  }
+
+  allWeeks(unitId: string): void {
+    this.push(this.clockOut, SCHEDULE_VS_PLAN_MODEL, unitId, '*');
+  }
+
+  shiftWeeks(row: number): void {
+    const e = this.state.entries;
+    this.weeks(this.state.strings.strings[e.unit[row]!]!, e.start[row]!, e.end[row]!);
   }
 
   clockDate(unitId: string, day: number): void {
@@ -124,7 +144,7 @@ class Touched {
       const rest = this.out.filter((c) => !this.all.includes(c.unitId!));
       this.out = [...this.all.map((unitId) => ({ model: GAP_LIST_MODEL, unitId, key: GAP_LIST_ALL_CELLS })), ...rest];
     }
-    // cells first, then the clock-in lists
+    // cells first, then clock-in lists and schedule-vs-plan weeks
     if (this.clockOut.length > 0) for (const c of this.clockOut) this.out.push(c);
     return this.out.length === 0 ? NO_CHANGES : this.out;
   }
@@ -221,31 +241,35 @@ function upsertShift(state: GapListState, d: EventData<'ShiftScheduled'>, touche
   const placed = placeShift(state.units.get(d.unitId), d.slot, start);
   const slot = placed.slot === null ? -1 : intern(state.strings, placed.slot);
   const flags = ACTIVE | (d.slot !== undefined ? EXPLICIT_SLOT : 0);
-  let row = state.shiftRows.get(d.shiftId);
+  const activity = intern(state.strings, d.activity);
+  let row = shiftRowOf(state, d.shiftId);
   if (row !== undefined) {
     const active = (e.flags[row]! & ACTIVE) !== 0;
+    const sameHours = active && e.unit[row] === unit && (e.staff[row]! < 0) === (staff < 0) && e.activity[row] === activity && e.start[row] === start && e.end[row] === end;
     if (
-      active &&
+      sameHours &&
       e.flags[row] === flags &&
-      e.unit[row] === unit &&
       e.staff[row] === staff &&
       e.competence[row] === competence &&
       e.slot[row] === slot &&
-      e.day[row] === placed.day &&
-      e.start[row] === start &&
-      e.end[row] === end
+      e.day[row] === placed.day
     ) {
       return;
+    }
+    if (!sameHours) {
+      if (active) touched.shiftWeeks(row);
+      touched.weeks(d.unitId, start, end);
     }
     if (active) {
       touched.row(row);
       unindexRow(state, row);
     }
   } else {
-    row = addEntryRow(e, d.shiftId);
-    state.shiftRows.set(d.shiftId, row);
+    touched.weeks(d.unitId, start, end);
+    row = addRowFor(state, SHIFT, d.shiftId);
   }
   e.kind[row] = SHIFT;
+  e.activity[row] = activity;
   e.flags[row] = flags;
   e.source[row] = 0;
   e.unit[row] = unit;
@@ -260,9 +284,10 @@ function upsertShift(state: GapListState, d: EventData<'ShiftScheduled'>, touche
 }
 
 function cancelShift(state: GapListState, shiftId: string, touched: Touched): void {
-  const row = state.shiftRows.get(shiftId);
+  const row = shiftRowOf(state, shiftId);
   if (row === undefined || (state.entries.flags[row]! & ACTIVE) === 0) return;
   touched.row(row);
+  touched.shiftWeeks(row);
   unindexRow(state, row);
   state.entries.flags[row] = state.entries.flags[row]! & ~ACTIVE;
 }
@@ -270,7 +295,7 @@ function cancelShift(state: GapListState, shiftId: string, touched: Touched): vo
 /** Shift rows a reallocation would move, computed from its fields (so it can be asked before the booking is stored). */
 function movableShifts(state: GapListState, staff: number, fromUnitId: string, fromShiftId: string | null, start: number, end: number): number[] {
   if (fromShiftId !== null) {
-    const row = state.shiftRows.get(fromShiftId);
+    const row = shiftRowOf(state, fromShiftId);
     return row === undefined ? [] : [row];
   }
   const e = state.entries;
@@ -317,7 +342,7 @@ function upsertBooking(state: GapListState, d: EventData<'StaffBooked'>, touched
   const fromUnitId = d.fromUnitId ?? null;
   const flags = ACTIVE | (explicit ? EXPLICIT_TIMES : 0);
 
-  let row = state.bookingRows.get(d.bookingId);
+  let row = bookingRowOf(state, d.bookingId);
   if (row !== undefined) {
     const active = (e.flags[row]! & ACTIVE) !== 0;
     const r = state.reallocations.get(row);
@@ -339,13 +364,13 @@ function upsertBooking(state: GapListState, d: EventData<'StaffBooked'>, touched
     }
     if (active) deactivateBooking(state, row, touched);
   } else {
-    row = addEntryRow(e, d.bookingId);
-    state.bookingRows.set(d.bookingId, row);
+    row = addRowFor(state, BOOKING, d.bookingId);
   }
   if (source === REALLOCATION && fromUnitId !== null) {
     touched.watch(movableShifts(state, staff, fromUnitId, fromShiftId, start, end), movedSignature);
   }
   e.kind[row] = BOOKING;
+  e.activity[row] = -1;
   e.flags[row] = flags;
   e.source[row] = source;
   e.unit[row] = unit;
@@ -366,7 +391,7 @@ function upsertBooking(state: GapListState, d: EventData<'StaffBooked'>, touched
 }
 
 function cancelBooking(state: GapListState, bookingId: string, touched: Touched): void {
-  const row = state.bookingRows.get(bookingId);
+  const row = bookingRowOf(state, bookingId);
   if (row === undefined || (state.entries.flags[row]! & ACTIVE) === 0) return;
   deactivateBooking(state, row, touched);
 }
@@ -418,7 +443,7 @@ function clockIn(state: GapListState, d: EventData<'ClockedIn'>, touched: Touche
   const unit = intern(state.strings, d.unitId);
   const staff = intern(state.strings, d.staffId);
   const at = parseInstantMs(d.at);
-  const shiftRow = d.shiftId !== undefined ? (state.shiftRows.get(d.shiftId) ?? -1) : -1;
+  const shiftRow = d.shiftId !== undefined ? (shiftRowOf(state, d.shiftId) ?? -1) : -1;
   touched.watch(clockCandidates(state, staff, unit, at, shiftRow), clockSignature);
   const day = localDay(at, timeZoneOfUnit(state, unit));
   let byDay = state.clocks.get(unit);
@@ -457,7 +482,7 @@ function clockOut(state: GapListState, d: EventData<'ClockedOut'>, touched: Touc
     touched.clockDate(d.unitId, foundDay);
     return;
   }
-  const shiftRow = d.shiftId !== undefined ? (state.shiftRows.get(d.shiftId) ?? -1) : -1;
+  const shiftRow = d.shiftId !== undefined ? (shiftRowOf(state, d.shiftId) ?? -1) : -1;
   const recs = byDay.get(day);
   if (recs) recs.push(staff, Number.NaN, at, shiftRow);
   else byDay.set(day, [staff, Number.NaN, at, shiftRow]);
@@ -537,10 +562,13 @@ export const gapList: Projection<GapListState> = {
     switch (event.type) {
       case 'UnitRegistered': {
         const before = unitSignature(state.units.get(event.data.unitId));
+        const zoneBefore = state.units.get(event.data.unitId)?.timeZone ?? DEFAULT_TIME_ZONE;
         evolveUnitDirectory(state.units, event);
         if (unitSignature(state.units.get(event.data.unitId)) === before) return NO_CHANGES;
         replaceUnitEntries(state, event.data.unitId);
         touched.allCells(event.data.unitId);
+        // shift hours fall into the unit's local weeks: a new time zone moves them
+        if (zoneBefore !== event.data.timeZone) touched.allWeeks(event.data.unitId);
         break;
       }
       case 'BedsPlanned': {

@@ -283,6 +283,7 @@ function onShift(state: PerformedTimeState, e: Ev<'ShiftScheduled'> | Ev<'ShiftC
     oldStaff = t.staff[row]!;
     if (t.status[row] === STATUS_ACTIVE) {
       touchShift(state, changes, row);
+      unlink(state.shiftDays, t.next, t.unit[row]!, Math.floor(t.start[row]! / DAY_S), row);
       if (oldStaff >= 0) removeFromStaffList(state, oldStaff, row);
     }
   }

@@ -1,2 +1,3 @@
-export { scheduleVsPlan, initialScheduleVsPlanState, forEachWeekPart, SCHEDULE_VS_PLAN_MODEL, type ScheduleVsPlanState } from './schedule-vs-plan.js';
+export { scheduleVsPlan, initialScheduleVsPlanState, type ScheduleVsPlanState } from './schedule-vs-plan.js';
+export { forEachWeekPart, SCHEDULE_VS_PLAN_MODEL } from './weeks.js';
 export { queryScheduleVsPlan, weekPlan, type ScheduleVsPlanQuery } from './schedule-vs-plan-query.js';

@@ -10,7 +10,9 @@ import {
 import { parseDate } from '../time/civil-days.js';
 import { addWeeks, daysInMonthOf, isoWeekDates, isoWeekOf, isoWeekStart, monthOf, weeksInRange } from '../time/calendar.js';
 import { localDateOf, toEpochMs } from '../time/zoned-time.js';
+import { SHIFT, type GapListState } from '../gap-list/gap-list-state.js';
 import { DEFAULT_TIME_ZONE, type ScheduleVsPlanState } from './schedule-vs-plan.js';
+import { forEachWeekPart } from './weeks.js';
 
 const HOUR = 3_600_000;
 /** how far ahead weeksAhead looks at most */
@@ -78,28 +80,59 @@ interface WeekFigures {
   activities: ScheduleVsPlanActivityRow[];
 }
 
-function weekFigures(state: ScheduleVsPlanState, unitId: string, unit: number | undefined, week: string): WeekFigures {
-  const sums = unit === undefined ? undefined : state.weeks.get(unit)?.get(parseDate(isoWeekStart(week)));
+interface ScheduledWeek {
+  /** level-3 activity → ms of staffed shifts */
+  scheduled: Map<string, number>;
+  openMs: number;
+}
+
+/**
+ * Shift hours of a unit in one local ISO week, from the gap-list state (non-cancelled shifts; staffed ones by
+ * activity, open ones apart), split at week boundaries by instants (DST-correct). A shift is indexed under the date
+ * its slot starts, which is its start date or the day before, so the week's days and the Sunday before cover it.
+ */
+function scheduledWeek(shifts: GapListState, unitId: string, timeZone: string, week: string): ScheduledWeek {
+  const out: ScheduledWeek = { scheduled: new Map(), openMs: 0 };
+  const unit = shifts.strings.ids.get(unitId);
+  const byDay = unit === undefined ? undefined : shifts.byUnitDay.get(unit);
+  if (!byDay) return out;
+  const monday = parseDate(isoWeekStart(week));
+  const e = shifts.entries;
+  for (let day = monday - 1; day <= monday + 6; day += 1) {
+    for (const row of byDay.get(day) ?? []) {
+      if (e.kind[row] !== SHIFT) continue;
+      const staffed = e.staff[row]! >= 0;
+      const activity = shifts.strings.strings[e.activity[row]!]!;
+      forEachWeekPart(e.start[row]!, e.end[row]!, timeZone, (m, ms) => {
+        if (m !== monday) return;
+        if (staffed) out.scheduled.set(activity, (out.scheduled.get(activity) ?? 0) + ms);
+        else out.openMs += ms;
+      });
+    }
+  }
+  return out;
+}
+
+function weekFigures(state: ScheduleVsPlanState, sched: ScheduledWeek, unitId: string, week: string): WeekFigures {
+  const unit = state.strings.ids.get(unitId);
+  const bookedMs = unit === undefined ? 0 : (state.bookedMs.get(unit)?.get(parseDate(isoWeekStart(week))) ?? 0);
   const plan = weekPlan(state, unitId, week);
   const planned = [...plan.keys()];
   // an activity under another planned activity is part of that one's hours already
   const top = planned.filter((a) => !planned.some((b) => b !== a && isUnder(state.labels, a, b)));
   let scheduledMs = 0;
   let scheduledPlannedMs = 0;
-  const scheduledByActivity = new Map<string, number>();
-  for (const [activity, ms] of sums?.scheduled ?? []) {
-    const code = state.strings.strings[activity]!;
-    scheduledByActivity.set(code, ms);
+  for (const [code, ms] of sched.scheduled) {
     scheduledMs += ms;
     if (top.some((p) => isUnder(state.labels, code, p))) scheduledPlannedMs += ms;
   }
   const activities: ScheduleVsPlanActivityRow[] = [];
   for (const activity of planned.sort()) {
     let ms = 0;
-    for (const [code, m] of scheduledByActivity) if (isUnder(state.labels, code, activity)) ms += m;
+    for (const [code, m] of sched.scheduled) if (isUnder(state.labels, code, activity)) ms += m;
     activities.push({ key: `${unitId}|${week}|${activity}`, unitId, week, activity, planned: true, planHours: round6(plan.get(activity)!), scheduledHours: hours(ms) });
   }
-  for (const [code, ms] of [...scheduledByActivity].sort((a, b) => a[0].localeCompare(b[0]))) {
+  for (const [code, ms] of [...sched.scheduled].sort((a, b) => a[0].localeCompare(b[0]))) {
     if (planned.some((p) => isUnder(state.labels, code, p))) continue;
     activities.push({ key: `${unitId}|${week}|${code}`, unitId, week, activity: code, planned: false, planHours: null, scheduledHours: hours(ms) });
   }
@@ -107,18 +140,15 @@ function weekFigures(state: ScheduleVsPlanState, unitId: string, unit: number | 
     planHours: top.length === 0 ? null : round6(top.reduce((s, a) => s + plan.get(a)!, 0)),
     scheduledMs,
     scheduledPlannedMs,
-    openMs: sums?.openMs ?? 0,
-    bookedMs: sums?.bookedMs ?? 0,
+    openMs: sched.openMs,
+    bookedMs,
     activities,
   };
 }
 
-/** Does the unit have staffed schedule in a week? */
-function hasSchedule(state: ScheduleVsPlanState, unit: number | undefined, week: string): boolean {
-  if (unit === undefined) return false;
-  const sums = state.weeks.get(unit)?.get(parseDate(isoWeekStart(week)));
-  if (!sums) return false;
-  for (const ms of sums.scheduled.values()) if (ms > 0) return true;
+/** Does the unit have staffed shift hours in a week? */
+function hasSchedule(sched: ScheduledWeek): boolean {
+  for (const ms of sched.scheduled.values()) if (ms > 0) return true;
   return false;
 }
 
@@ -133,7 +163,12 @@ function hasSchedule(state: ScheduleVsPlanState, unit: number | undefined, week:
  * date is before today, shown on the current week. Weeks ahead: consecutive weeks from the current one (included)
  * with staffed scheduled hours. "Today" and the current week are those of `now` in each unit's time zone.
  */
-export function queryScheduleVsPlan(state: ScheduleVsPlanState, params: ScheduleVsPlanQuery, now: string): Omit<ScheduleVsPlanResponse, 'position'> {
+export function queryScheduleVsPlan(
+  state: ScheduleVsPlanState,
+  shifts: GapListState,
+  params: ScheduleVsPlanQuery,
+  now: string,
+): Omit<ScheduleVsPlanResponse, 'position'> {
   const nowMs = toEpochMs(now);
   const targetRatio = params.targetRatio ?? SCHEDULE_VS_PLAN_TARGET_RATIO;
   const goal = params.weeksAheadGoal ?? SCHEDULE_VS_PLAN_WEEKS_AHEAD_GOAL;
@@ -153,8 +188,13 @@ export function queryScheduleVsPlan(state: ScheduleVsPlanState, params: Schedule
     const info = state.units.get(unitId);
     if (!info) continue;
     unitIds.push(unitId);
-    const unit = state.strings.ids.get(unitId);
     const today = localDateOf(nowMs, info.timeZone);
+    const scheduled = new Map<string, ScheduledWeek>();
+    const schedOf = (week: string) => {
+      let w = scheduled.get(week);
+      if (!w) scheduled.set(week, (w = scheduledWeek(shifts, unitId, info.timeZone, week)));
+      return w;
+    };
     const thisWeek = isoWeekOf(today);
 
     // the waiting list: to plan per target week, and waited too long
@@ -176,7 +216,7 @@ export function queryScheduleVsPlan(state: ScheduleVsPlanState, params: Schedule
     }
 
     for (const week of weeks) {
-      const f = weekFigures(state, unitId, unit, week);
+      const f = weekFigures(state, schedOf(week), unitId, week);
       const relation = week < thisWeek ? 'past' : week === thisWeek ? 'current' : 'future';
       const planned = toPlan.get(week);
       const ratio = f.planHours !== null && f.planHours > 0 ? round6(hours(f.scheduledPlannedMs) / f.planHours) : null;
@@ -227,10 +267,10 @@ export function queryScheduleVsPlan(state: ScheduleVsPlanState, params: Schedule
     }
 
     let weeksAhead = 0;
-    for (let w = thisWeek; weeksAhead < MAX_WEEKS_AHEAD && hasSchedule(state, unit, w); w = addWeeks(w, 1)) weeksAhead += 1;
+    for (let w = thisWeek; weeksAhead < MAX_WEEKS_AHEAD && hasSchedule(schedOf(w)); w = addWeeks(w, 1)) weeksAhead += 1;
     let below = 0;
     for (let i = 0, w = thisWeek; i < goal; i += 1, w = addWeeks(w, 1)) {
-      const f = weekFigures(state, unitId, unit, w);
+      const f = weekFigures(state, schedOf(w), unitId, w);
       if (f.planHours !== null && f.planHours > 0 && hours(f.scheduledPlannedMs) / f.planHours < targetRatio - EPSILON) below += 1;
     }
     units.push({

@@ -3,6 +3,8 @@ import { ScheduleVsPlanResponse } from '@pks/contracts';
 import { describe, expect, it } from 'vitest';
 import type { Change } from '../projection/projection.js';
 import { EventLog } from '../testing/given-events.js';
+import { gapList } from '../gap-list/gap-list.js';
+import type { GapListState } from '../gap-list/gap-list-state.js';
 import { scheduleVsPlan, type ScheduleVsPlanState } from './schedule-vs-plan.js';
 import { queryScheduleVsPlan } from './schedule-vs-plan-query.js';
 
@@ -16,11 +18,16 @@ const NOW = '2026-11-23T10:00:00Z';
 function given(recordedAt = NOW) {
   const log = new EventLog(recordedAt);
   const state: ScheduleVsPlanState = scheduleVsPlan.initialState();
-  const when = (type: string, data: Record<string, unknown>): readonly Change[] => scheduleVsPlan.evolve(state, log.add(type, data));
+  // scheduled hours live in the gap-list state, which also reports the weeks shift events change
+  const shifts: GapListState = gapList.initialState();
+  const when = (type: string, data: Record<string, unknown>): readonly Change[] => {
+    const event = log.add(type, data);
+    return [...gapList.evolve(shifts, event), ...scheduleVsPlan.evolve(state, event)].filter((c) => c.model === 'schedule-vs-plan');
+  };
   when('UnitRegistered', { unitId: 'MOT', name: 'Mottagning', departmentId: 'ort', kind: 'outpatient', slots: SLOTS });
-  const query = (extra: Record<string, unknown> = {}) => queryScheduleVsPlan(state, { unitIds: ['MOT'], ...extra }, NOW);
+  const query = (extra: Record<string, unknown> = {}) => queryScheduleVsPlan(state, shifts, { unitIds: ['MOT'], ...extra }, NOW);
   const week = (w: string, extra: Record<string, unknown> = {}) => query({ from: w, to: w, ...extra }).rows[0]!;
-  return { state, when, query, week, log };
+  return { state, shifts, when, query, week, log };
 }
 
 let n = 0;
@@ -145,13 +152,14 @@ describe('schedule vs plan: the 12-week view', () => {
   });
 
   it('survives a structured-clone snapshot', () => {
-    const { when, state, log } = given();
+    const { when, state, shifts, log } = given();
     when('ShiftScheduled', shift('2026-11-24T07:00:00Z', 8));
     when('ProductionPlanSet', { unitId: 'MOT', month: '2026-11', activity: 'pat.oppen', plannedHours: 300 });
+    when('PatientBooked', { bookingId: 'PB1', unitId: 'MOT', patientRef: 'pat-1', start: '2026-11-24T08:00:00Z', end: '2026-11-24T09:30:00Z' });
     const copy = deserialize(serialize(state)) as ScheduleVsPlanState;
     expect(copy).toEqual(state);
-    const next = log.add('ShiftScheduled', shift('2026-11-25T07:00:00Z', 8));
+    const next = log.add('PatientBooked', { bookingId: 'PB2', unitId: 'MOT', patientRef: 'pat-2', start: '2026-11-25T08:00:00Z', end: '2026-11-25T09:30:00Z' });
     expect(scheduleVsPlan.evolve(copy, next)).toEqual(scheduleVsPlan.evolve(state, next));
-    expect(queryScheduleVsPlan(copy, { unitIds: ['MOT'] }, NOW)).toEqual(queryScheduleVsPlan(state, { unitIds: ['MOT'] }, NOW));
+    expect(queryScheduleVsPlan(copy, shifts, { unitIds: ['MOT'] }, NOW)).toEqual(queryScheduleVsPlan(state, shifts, { unitIds: ['MOT'] }, NOW));
   });
 });

@@ -2,51 +2,38 @@ import { DEFAULT_ACTIVITY_LABELS, type EventData, type StoredEvent } from '@pks/
 import { asDomainEvent, NO_CHANGES, type Change, type Projection } from '../projection/projection.js';
 import { formatDate, parseDate } from '../time/civil-days.js';
 import { isoWeekOf, monthEnd, monthStart } from '../time/calendar.js';
-import { offsetMs, zonedEpochMs } from '../time/zoned-time.js';
+import { offsetMs } from '../time/zoned-time.js';
 import { evolveUnitDirectory, type UnitDirectory } from '../unit-directory/unit-directory.js';
 import { grown, intern, newInternTable, parseInstantMs, type InternTable } from '../gap-list/columns.js';
+import { forEachWeekPart, mondayOf, SCHEDULE_VS_PLAN_MODEL, weekKey } from './weeks.js';
 
-export const SCHEDULE_VS_PLAN_MODEL = 'schedule-vs-plan';
 export const DEFAULT_TIME_ZONE = 'Europe/Stockholm';
 const DAY = 86_400_000;
-
 const ACTIVE = 1;
-const STAFFED = 2;
 
-/** Intervals (shifts or patient bookings) in columns: interned unit and activity, instants in ms. */
-export interface SpanColumns {
+/** Patient bookings in columns: interned unit, instants in ms. */
+export interface BookingColumns {
   size: number;
   flags: Uint8Array;
   unit: Int32Array;
-  /** interned activity, −1 = none */
-  activity: Int32Array;
   start: Float64Array;
   end: Float64Array;
 }
 
-function newSpanColumns(): SpanColumns {
-  return { size: 0, flags: new Uint8Array(0), unit: new Int32Array(0), activity: new Int32Array(0), start: new Float64Array(0), end: new Float64Array(0) };
+function newBookingColumns(): BookingColumns {
+  return { size: 0, flags: new Uint8Array(0), unit: new Int32Array(0), start: new Float64Array(0), end: new Float64Array(0) };
 }
 
-function addSpanRow(t: SpanColumns): number {
+function addBookingRow(t: BookingColumns): number {
   const row = t.size;
   if (row + 1 > t.flags.length) {
     t.flags = grown(t.flags, row + 1);
     t.unit = grown(t.unit, row + 1);
-    t.activity = grown(t.activity, row + 1);
     t.start = grown(t.start, row + 1);
     t.end = grown(t.end, row + 1);
   }
   t.size = row + 1;
   return row;
-}
-
-/** Sums of one unit and ISO week, in milliseconds (integers, so adding and removing is exact). */
-export interface WeekSums {
-  /** interned level-3 activity → ms of staffed, non-cancelled shifts */
-  scheduled: Map<number, number>;
-  openMs: number;
-  bookedMs: number;
 }
 
 export interface WaitlistEntry {
@@ -57,20 +44,22 @@ export interface WaitlistEntry {
   activity: string | null;
 }
 
+/**
+ * The plan side of schedule vs plan. Scheduled hours are not kept here: the query reads them from the gap-list
+ * state, which already holds every shift (one copy of 3 million shifts a year instead of two).
+ */
 export interface ScheduleVsPlanState {
   units: UnitDirectory;
   /** activity label → parent (the built-in tree plus ActivityLabelDefined) */
   labels: Map<string, string | null>;
-  /** unit ids and activity codes */
+  /** interned unit ids */
   strings: InternTable;
-  shifts: SpanColumns;
-  shiftRows: Map<string, number>;
-  patientBookings: SpanColumns;
+  patientBookings: BookingColumns;
   patientBookingRows: Map<string, number>;
   /** patient bookingId → the waiting-list entry it books */
   bookingEntries: Map<string, string>;
-  /** interned unit → Monday of the ISO week (days since 1970-01-01) → sums */
-  weeks: Map<number, Map<number, WeekSums>>;
+  /** interned unit → Monday of the ISO week (days since 1970-01-01) → ms of non-cancelled patient bookings (integers: exact) */
+  bookedMs: Map<number, Map<number, number>>;
   /** unitId → ISO week → activity → planned hours */
   weekPlans: Map<string, Map<string, Map<string, number>>>;
   /** unitId → month → activity → planned hours */
@@ -88,12 +77,10 @@ export function initialScheduleVsPlanState(): ScheduleVsPlanState {
     units: new Map(),
     labels: new Map(DEFAULT_ACTIVITY_LABELS.map((l) => [l.code, l.parent])),
     strings: newInternTable(),
-    shifts: newSpanColumns(),
-    shiftRows: new Map(),
-    patientBookings: newSpanColumns(),
+    patientBookings: newBookingColumns(),
     patientBookingRows: new Map(),
     bookingEntries: new Map(),
-    weeks: new Map(),
+    bookedMs: new Map(),
     weekPlans: new Map(),
     monthPlans: new Map(),
     waitlist: new Map(),
@@ -106,114 +93,37 @@ export function timeZoneOf(state: ScheduleVsPlanState, unitId: string): string {
   return state.units.get(unitId)?.timeZone ?? DEFAULT_TIME_ZONE;
 }
 
-/** Monday (days since epoch) of the ISO week a day number falls in. */
-export function mondayOf(day: number): number {
-  return day - ((((day + 3) % 7) + 7) % 7);
-}
+type Touched = Map<string, Set<string>>;
 
-/**
- * Splits [start, end) at local ISO-week boundaries (Monday 00:00 in the zone), calling back with each week's Monday
- * and the milliseconds in it. Durations are differences of instants, so a night across a DST change counts the
- * hours really worked (11 h in October, 9 h in March).
- */
-export function forEachWeekPart(start: number, end: number, timeZone: string, add: (monday: number, ms: number) => void): void {
-  let t = start;
-  while (t < end) {
-    const monday = mondayOf(Math.floor((t + offsetMs(timeZone, t)) / DAY));
-    const lastMonday = mondayOf(Math.floor((end - 1 + offsetMs(timeZone, end - 1)) / DAY));
-    if (lastMonday === monday) {
-      add(monday, end - t);
-      return;
-    }
-    const boundary = zonedEpochMs(formatDate(monday + 7), '00:00', timeZone);
-    add(monday, boundary - t);
-    t = boundary;
-  }
-}
-
-function weekSums(state: ScheduleVsPlanState, unit: number, monday: number): WeekSums {
-  let byWeek = state.weeks.get(unit);
-  if (!byWeek) state.weeks.set(unit, (byWeek = new Map()));
-  let sums = byWeek.get(monday);
-  if (!sums) byWeek.set(monday, (sums = { scheduled: new Map(), openMs: 0, bookedMs: 0 }));
-  return sums;
-}
-
-/** ISO week of a Monday, cached (not part of the state) */
-const weekKeys = new Map<number, string>();
-function weekKey(monday: number): string {
-  let key = weekKeys.get(monday);
-  if (key === undefined) {
-    key = isoWeekOf(formatDate(monday));
-    if (weekKeys.size > 100_000) weekKeys.clear();
-    weekKeys.set(monday, key);
-  }
-  return key;
-}
-
-/** Adds (sign 1) or removes (sign −1) a shift row's hours; records the touched weeks. */
-function applyShift(state: ScheduleVsPlanState, row: number, sign: 1 | -1, touched: Set<string>): void {
-  const t = state.shifts;
-  const unit = t.unit[row]!;
-  const staffed = (t.flags[row]! & STAFFED) !== 0;
-  const activity = t.activity[row]!;
-  forEachWeekPart(t.start[row]!, t.end[row]!, timeZoneOf(state, state.strings.strings[unit]!), (monday, ms) => {
-    const sums = weekSums(state, unit, monday);
-    if (staffed) {
-      const next = (sums.scheduled.get(activity) ?? 0) + sign * ms;
-      if (next === 0) sums.scheduled.delete(activity);
-      else sums.scheduled.set(activity, next);
-    } else sums.openMs += sign * ms;
-    touched.add(weekKey(monday));
-  });
-}
-
-function applyPatientBooking(state: ScheduleVsPlanState, row: number, sign: 1 | -1, touched: Set<string>): void {
-  const t = state.patientBookings;
-  const unit = t.unit[row]!;
-  forEachWeekPart(t.start[row]!, t.end[row]!, timeZoneOf(state, state.strings.strings[unit]!), (monday, ms) => {
-    weekSums(state, unit, monday).bookedMs += sign * ms;
-    touched.add(weekKey(monday));
-  });
-}
-
-function upsertShift(state: ScheduleVsPlanState, d: EventData<'ShiftScheduled'>, touched: Map<string, Set<string>>): void {
-  const t = state.shifts;
-  const unit = intern(state.strings, d.unitId);
-  const activity = intern(state.strings, d.activity);
-  const start = parseInstantMs(d.start);
-  const end = parseInstantMs(d.end);
-  const flags = ACTIVE | (d.staffId !== null ? STAFFED : 0);
-  let row = state.shiftRows.get(d.shiftId);
-  if (row !== undefined) {
-    if (t.flags[row] === flags && t.unit[row] === unit && t.activity[row] === activity && t.start[row] === start && t.end[row] === end) return;
-    if ((t.flags[row]! & ACTIVE) !== 0) applyShift(state, row, -1, weeksOf(touched, state.strings.strings[t.unit[row]!]!));
-  } else {
-    row = addSpanRow(t);
-    state.shiftRows.set(d.shiftId, row);
-  }
-  t.flags[row] = flags;
-  t.unit[row] = unit;
-  t.activity[row] = activity;
-  t.start[row] = start;
-  t.end[row] = end;
-  applyShift(state, row, 1, weeksOf(touched, d.unitId));
-}
-
-function weeksOf(touched: Map<string, Set<string>>, unitId: string): Set<string> {
+function weeksOf(touched: Touched, unitId: string): Set<string> {
   let weeks = touched.get(unitId);
   if (!weeks) touched.set(unitId, (weeks = new Set()));
   return weeks;
 }
 
+/** Adds (sign 1) or removes (sign −1) a patient booking's hours, split at local week boundaries. */
+function applyPatientBooking(state: ScheduleVsPlanState, row: number, sign: 1 | -1, touched: Set<string>): void {
+  const t = state.patientBookings;
+  const unit = t.unit[row]!;
+  let byWeek = state.bookedMs.get(unit);
+  if (!byWeek) state.bookedMs.set(unit, (byWeek = new Map()));
+  const weeks = byWeek;
+  forEachWeekPart(t.start[row]!, t.end[row]!, timeZoneOf(state, state.strings.strings[unit]!), (monday, ms) => {
+    const next = (weeks.get(monday) ?? 0) + sign * ms;
+    if (next === 0) weeks.delete(monday);
+    else weeks.set(monday, next);
+    touched.add(weekKey(monday));
+  });
+}
+
 /** The weeks a waiting-list entry shows in: its target week, and the current week (by recordedAt) once it is overdue. */
-function touchEntry(touched: Map<string, Set<string>>, entry: WaitlistEntry, today: string): void {
+function touchEntry(touched: Touched, entry: WaitlistEntry, today: string): void {
   const weeks = weeksOf(touched, entry.unitId);
   weeks.add(isoWeekOf(entry.target));
   if (entry.target < today) weeks.add(isoWeekOf(today));
 }
 
-function setPlan(state: ScheduleVsPlanState, d: EventData<'ProductionPlanSet'>, touched: Map<string, Set<string>>): void {
+function setPlan(state: ScheduleVsPlanState, d: EventData<'ProductionPlanSet'>, touched: Touched): void {
   const byUnit = d.week !== undefined ? state.weekPlans : state.monthPlans;
   const period = (d.week ?? d.month)!;
   let byPeriod = byUnit.get(d.unitId);
@@ -234,17 +144,15 @@ function setPlan(state: ScheduleVsPlanState, d: EventData<'ProductionPlanSet'>, 
   }
 }
 
-/** Recomputes a unit's week sums after its time zone changed (rare). */
+/** Recomputes a unit's booked hours after its time zone changed (rare). */
 function rebucketUnit(state: ScheduleVsPlanState, unitId: string): void {
   const unit = state.strings.ids.get(unitId);
   if (unit === undefined) return;
-  state.weeks.delete(unit);
+  state.bookedMs.delete(unit);
   const ignore = new Set<string>();
-  for (let row = 0; row < state.shifts.size; row += 1) {
-    if (state.shifts.unit[row] === unit && (state.shifts.flags[row]! & ACTIVE) !== 0) applyShift(state, row, 1, ignore);
-  }
-  for (let row = 0; row < state.patientBookings.size; row += 1) {
-    if (state.patientBookings.unit[row] === unit && (state.patientBookings.flags[row]! & ACTIVE) !== 0) applyPatientBooking(state, row, 1, ignore);
+  const t = state.patientBookings;
+  for (let row = 0; row < t.size; row += 1) {
+    if (t.unit[row] === unit && (t.flags[row]! & ACTIVE) !== 0) applyPatientBooking(state, row, 1, ignore);
   }
 }
 
@@ -254,11 +162,28 @@ function localToday(state: ScheduleVsPlanState, unitId: string, instant: string)
   return formatDate(Math.floor((ms + offsetMs(tz, ms)) / DAY));
 }
 
+function findEntry(state: ScheduleVsPlanState, entryId: string): WaitlistEntry | undefined {
+  const unitId = state.waitlistUnits.get(entryId);
+  return unitId === undefined ? undefined : state.waitlist.get(unitId)?.get(entryId);
+}
+
+function unbookEntry(state: ScheduleVsPlanState, bookingId: string, touched: Touched, today: string): void {
+  const entryId = state.bookingEntries.get(bookingId);
+  if (entryId === undefined) return;
+  state.bookingEntries.delete(bookingId);
+  const n = (state.entryBookings.get(entryId) ?? 0) - 1;
+  if (n <= 0) state.entryBookings.delete(entryId);
+  else state.entryBookings.set(entryId, n);
+  const entry = findEntry(state, entryId);
+  if (entry) touchEntry(touched, entry, today);
+}
+
 /**
- * Schedule vs production plan per unit × ISO week. Evolve keeps, per unit and week, the milliseconds of staffed
- * shifts per level-3 activity, of open shifts and of patient bookings (split at local week boundaries,
- * DST-correct), plus the plans and the waiting list; ratios, to-plan and waited-too-long are computed on query
- * against `now`. Changes: `{ model: 'schedule-vs-plan', unitId, key: '<ISO week>' }` (key `*`: every week).
+ * The plan side of schedule vs production plan per unit × ISO week: production plans (week and month), patient
+ * bookings (hours per local week, DST-correct) and the waiting list. Scheduled hours come from the gap-list state at
+ * query time, and the gap-list projection reports the weeks that shift events change. Changes:
+ * `{ model: 'schedule-vs-plan', unitId, key: '<ISO week>' }` (key `*`: every week of the unit; unitId null: every
+ * unit, after the activity tree changed).
  */
 export const scheduleVsPlan: Projection<ScheduleVsPlanState> = {
   name: 'schedule-vs-plan',
@@ -267,33 +192,19 @@ export const scheduleVsPlan: Projection<ScheduleVsPlanState> = {
   evolve(state, stored: StoredEvent): readonly Change[] {
     const event = asDomainEvent(stored);
     if (!event) return NO_CHANGES;
-    const touched = new Map<string, Set<string>>();
+    const touched: Touched = new Map();
     switch (event.type) {
       case 'UnitRegistered': {
-        const before = state.units.get(event.data.unitId)?.timeZone ?? DEFAULT_TIME_ZONE;
+        const before = timeZoneOf(state, event.data.unitId);
         evolveUnitDirectory(state.units, event);
-        if (event.data.timeZone !== before) {
-          rebucketUnit(state, event.data.unitId);
-          return [{ model: SCHEDULE_VS_PLAN_MODEL, unitId: event.data.unitId, key: '*' }];
-        }
-        return NO_CHANGES;
+        if (event.data.timeZone === before) return NO_CHANGES;
+        rebucketUnit(state, event.data.unitId);
+        return [{ model: SCHEDULE_VS_PLAN_MODEL, unitId: event.data.unitId, key: '*' }];
       }
       case 'ActivityLabelDefined': {
         const before = state.labels.get(event.data.code);
         state.labels.set(event.data.code, event.data.parent);
         return before === event.data.parent ? NO_CHANGES : [{ model: SCHEDULE_VS_PLAN_MODEL, unitId: null, key: '*' }];
-      }
-      case 'ShiftScheduled':
-      case 'ShiftChanged':
-        upsertShift(state, event.data, touched);
-        break;
-      case 'ShiftCancelled': {
-        const row = state.shiftRows.get(event.data.shiftId);
-        const t = state.shifts;
-        if (row === undefined || (t.flags[row]! & ACTIVE) === 0) return NO_CHANGES;
-        applyShift(state, row, -1, weeksOf(touched, state.strings.strings[t.unit[row]!]!));
-        t.flags[row] = t.flags[row]! & ~ACTIVE;
-        break;
       }
       case 'ProductionPlanSet':
         setPlan(state, event.data, touched);
@@ -308,12 +219,11 @@ export const scheduleVsPlan: Projection<ScheduleVsPlanState> = {
           unbookEntry(state, d.bookingId, touched, today);
         }
         if (row === undefined) {
-          row = addSpanRow(t);
+          row = addBookingRow(t);
           state.patientBookingRows.set(d.bookingId, row);
         }
         t.flags[row] = ACTIVE;
         t.unit[row] = intern(state.strings, d.unitId);
-        t.activity[row] = d.activity === undefined ? -1 : intern(state.strings, d.activity);
         t.start[row] = parseInstantMs(d.start);
         t.end[row] = parseInstantMs(d.end);
         applyPatientBooking(state, row, 1, weeksOf(touched, d.unitId));
@@ -368,19 +278,3 @@ export const scheduleVsPlan: Projection<ScheduleVsPlanState> = {
     return out;
   },
 };
-
-function findEntry(state: ScheduleVsPlanState, entryId: string): WaitlistEntry | undefined {
-  const unitId = state.waitlistUnits.get(entryId);
-  return unitId === undefined ? undefined : state.waitlist.get(unitId)?.get(entryId);
-}
-
-function unbookEntry(state: ScheduleVsPlanState, bookingId: string, touched: Map<string, Set<string>>, today: string): void {
-  const entryId = state.bookingEntries.get(bookingId);
-  if (entryId === undefined) return;
-  state.bookingEntries.delete(bookingId);
-  const n = (state.entryBookings.get(entryId) ?? 0) - 1;
-  if (n <= 0) state.entryBookings.delete(entryId);
-  else state.entryBookings.set(entryId, n);
-  const entry = findEntry(state, entryId);
-  if (entry) touchEntry(touched, entry, today);
-}
