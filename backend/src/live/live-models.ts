@@ -12,7 +12,7 @@ import {
 import type { AuditLog } from '../audit/audit-log.js';
 import { AuthError } from '../auth/token-verifier.js';
 import type { ProjectionRunner } from '../projection-runner/projection-runner.js';
-import { presentPeople } from '../queries/query-routes.js';
+import { presentPeople, readModelDefinitions } from '../queries/query-routes.js';
 import { resolveScope } from '../queries/scope.js';
 import type { LiveModelHandler } from './live-gateway.js';
 import type { CellRows } from './live-publisher.js';
@@ -32,13 +32,40 @@ export function liveCellRows(runner: ProjectionRunner): Partial<Record<LiveModel
       return cells.map((cell) => ({ ...cell, people: byKey.get(cell.key) ?? [] }));
     },
     'staffing-overview': () => null,
+    'performed-time': () => null,
+    'staff-volume': () => null,
+    chppd: () => null,
+    'schedule-vs-plan': () => null,
+    'outcome-vs-plan': () => null,
   };
+}
+
+/** Models whose live updates are refetch hints: the client reloads the view (throttled) when its units change. */
+const REFETCH_MODELS: readonly LiveModel[] = ['performed-time', 'staff-volume', 'chppd', 'schedule-vs-plan', 'outcome-vs-plan'];
+
+function refetchHandlers(runner: ProjectionRunner, audit: AuditLog): LiveModelHandler[] {
+  return readModelDefinitions(runner, audit)
+    .filter((def) => def.model !== undefined && REFETCH_MODELS.includes(def.model))
+    .map((def) => ({
+      model: def.model!,
+      listensTo: def.model === 'schedule-vs-plan' ? ['schedule-vs-plan', 'gap-list'] : [def.model!],
+      open(principal, raw) {
+        if (def.roles && !def.roles.includes(principal.role)) throw new AuthError(`role '${principal.role}' may not read ${def.model}`, 403);
+        const params = def.params.parse(raw);
+        return {
+          unitIds: def.scope(principal, params),
+          accepts: () => true,
+          snapshot: (at: string) => def.handle(principal, params, at),
+        };
+      },
+    }));
 }
 
 /** The live models a socket may subscribe to, with their scope checks and snapshots. */
 export function liveModelHandlers(runner: ProjectionRunner, audit: AuditLog): LiveModelHandler[] {
   const catalog = () => runner.state<ReferenceCatalogState>('reference-catalog');
   return [
+    ...refetchHandlers(runner, audit),
     {
       model: 'gap-list',
       open(principal, raw) {

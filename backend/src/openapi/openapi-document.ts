@@ -4,8 +4,24 @@ import type { RouteDocs } from './route-docs.js';
 
 type Json = Record<string, unknown>;
 
-const toSchema = (schema: z.ZodType, io: 'input' | 'output'): Json =>
-  z.toJSONSchema(schema, { target: 'openapi-3.0', io, unrepresentable: 'any', reused: 'inline' }) as Json;
+/** Named schemas (`.meta({ id })`) found while converting; they go to components.schemas. */
+let components: Record<string, Json> = {};
+
+/**
+ * A zod schema as OpenAPI 3.0 JSON schema. Schemas with an id become components (named `<id>` for responses,
+ * `<id>Input` for request shapes, which may differ by defaults) and are referenced from where they are used.
+ */
+const toSchema = (schema: z.ZodType, io: 'input' | 'output'): Json => {
+  const json = z.toJSONSchema(schema, { target: 'openapi-3.0', io, unrepresentable: 'any', reused: 'inline' }) as Json;
+  const defs = (json.definitions ?? json.$defs) as Record<string, Json> | undefined;
+  delete json.definitions;
+  delete json.$defs;
+  const name = (id: string) => (io === 'input' ? `${id}Input` : id);
+  const rewrite = (value: Json): Json =>
+    JSON.parse(JSON.stringify(value).replace(/"#\/(?:definitions|\$defs)\/([^"]+)"/g, (_m, id: string) => `"#/components/schemas/${name(id)}"`)) as Json;
+  for (const [id, def] of Object.entries(defs ?? {})) components[name(id)] ??= rewrite(def);
+  return rewrite(json);
+};
 
 /** Per event type: the envelope a source sends, with `type` fixed and `data` the type's schema. */
 function eventSchemas(): { components: Record<string, Json>; oneOf: Json[] } {
@@ -30,10 +46,16 @@ function eventSchemas(): { components: Record<string, Json>; oneOf: Json[] } {
   return { components, oneOf };
 }
 
-function queryParameters(schema: z.ZodType): Json[] {
-  const json = toSchema(schema, 'input');
-  const properties = (json.properties ?? {}) as Record<string, Json>;
-  const required = new Set((json.required as string[] | undefined) ?? []);
+function queryParameters(schemas: z.ZodType[]): Json[] {
+  const properties: Record<string, Json> = {};
+  const required = new Set<string>();
+  const collect = (json: Json) => {
+    if (typeof json.$ref === 'string') json = components[json.$ref.split('/').pop()!] ?? {};
+    for (const part of (json.allOf as Json[] | undefined) ?? []) collect(part);
+    Object.assign(properties, json.properties ?? {});
+    for (const r of (json.required as string[] | undefined) ?? []) required.add(r);
+  };
+  for (const schema of schemas) collect(toSchema(schema, 'input'));
   return Object.entries(properties).map(([name, s]) => ({
     name,
     in: 'query',
@@ -45,6 +67,7 @@ function queryParameters(schema: z.ZodType): Json[] {
 
 /** The OpenAPI 3.0 document, generated from the contracts the routes registered with. */
 export function buildOpenApiDocument(docs: RouteDocs, info: { version: string; serverUrl?: string }): Json {
+  components = {};
   const events = eventSchemas();
   const paths: Record<string, Record<string, Json>> = {};
   for (const route of docs.routes) {
@@ -69,7 +92,7 @@ export function buildOpenApiDocument(docs: RouteDocs, info: { version: string; s
       tags: route.tags,
       ...(route.roles === 'public' ? { security: [] } : {}),
       ...(Array.isArray(route.roles) && { 'x-roles': route.roles }),
-      ...(route.query && { parameters: queryParameters(route.query) }),
+      ...(route.query && { parameters: queryParameters(Array.isArray(route.query) ? route.query : [route.query]) }),
       ...(route.body && {
         requestBody: {
           required: true,
@@ -96,7 +119,7 @@ export function buildOpenApiDocument(docs: RouteDocs, info: { version: string; s
     paths,
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
-      schemas: events.components,
+      schemas: { ...components, ...events.components },
     },
   };
 }

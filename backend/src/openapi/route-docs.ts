@@ -9,7 +9,8 @@ export interface RouteDoc {
   description?: string;
   tags: string[];
   roles: readonly Role[] | 'public' | 'any';
-  query?: z.ZodType;
+  /** the query string: one schema, or several whose fields are merged */
+  query?: z.ZodType | z.ZodType[];
   body?: { description?: string; content: Record<string, z.ZodType> };
   responses: Record<number, { description: string; content?: Record<string, z.ZodType | 'text'> }>;
 }

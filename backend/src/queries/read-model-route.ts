@@ -39,7 +39,7 @@ export function registerReadModelRoute<P>(app: FastifyInstance, docs: RouteDocs,
     description: `${route.description} Answers JSON, or CSV of \`rows\` with \`Accept: text/csv\`. Every answer carries the log position it reflects (header \`X-Log-Position\` for CSV).`,
     tags: ['read models'],
     roles,
-    query: z.intersection(route.params, MinPosition),
+    query: [route.params, MinPosition],
     responses: {
       200: { description: 'the read model', content: { 'application/json': route.response, 'text/csv': 'text' } },
       400: { description: 'invalid query parameters' },

@@ -67,7 +67,8 @@ export class AbsenceModel {
     for (const s of this.ctx.staff) {
       if (!s.reportsAbsence) continue;
       const i = s.idx * 6;
-      const week = 25 + Math.floor(this.ctx.u(Tag.vacation, s.idx, year) * 6);
+      // four weeks from week 23, 25, 27, 29 or 31: at most about 40 % away in any summer week
+      const week = 23 + 2 * Math.floor(this.ctx.u(Tag.vacation, s.idx, year) * 5);
       const start = this.weekStart(year, week);
       a[i] = start;
       a[i + 1] = start + 28;
@@ -92,7 +93,7 @@ export class AbsenceModel {
     return from < 0 ? null : [from, a[staff * 6 + slot + 1]!];
   }
 
-  /** Four summer weeks (ISO weeks 25–34) for monthly employees: [first day, day after). */
+  /** Four summer weeks (in ISO weeks 23–34) for monthly employees: [first day, day after). */
   summerVacation(staff: number, year: number): [number, number] | null {
     return this.range(staff, year, 0);
   }
@@ -109,7 +110,12 @@ export class AbsenceModel {
 
   /** On vacation or parental leave (planned absence the schedule already knows about). */
   unavailable(staff: number, day: number): boolean {
-    if (!this.ctx.staff[staff]!.reportsAbsence) return false;
+    const st = this.ctx.staff[staff]!;
+    if (st.seasonal) {
+      const [from, to] = this.ctx.summerSeason(day);
+      return day < from || day >= to;
+    }
+    if (!st.reportsAbsence) return false;
     const year = yearOfDay(day);
     const a = this.plannedFor(year);
     const i = staff * 6;

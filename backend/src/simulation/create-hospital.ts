@@ -24,6 +24,8 @@ const HOURS_PER_HEAD = 40 * 0.8 * 0.855;
 const RATES = [1, 0.9, 0.8, 0.75, 0.6, 0.5];
 const RATE_WEIGHTS = [0.45, 0.1, 0.15, 0.15, 0.08, 0.07];
 const DAY_SLOT_CODES = new Set(['dag', 'mellan']);
+/** Summer substitutes per nursing head of units open around the clock. */
+const SEASONAL_SHARE = 0.3;
 const NURSING = new Set(['SSK', 'USK', 'BM']);
 
 interface Theme {
@@ -68,6 +70,9 @@ export const KAROLINSKA_UNITS: readonly { unitId: string; name: string; template
   { unitId: 'C9-RO', name: 'C9 RO', template: 'ward', size: 12, beds: 12 },
   { unitId: 'A6-Mottagning', name: 'A6 Mottagning', template: 'outpatient', size: 6, beds: 0 },
 ];
+
+/** Two of the gap-list units have vacancies, so their gaps show all year. */
+const KAROLINSKA_STAFFING: Record<string, number> = { 'B8-AVA': 0.9, 'C10-Trauma': 0.88 };
 
 const DIAGNOSTIC_TAGS = [
   { id: 'KEM', name: 'Klinisk kemi' },
@@ -190,6 +195,7 @@ export function createHospital(options: CreateHospitalOptions): Hospital {
         dailyVolume: 0,
         appointmentMinutes: info.appointmentMinutes,
         forecastBias: systematic ? (biasU < 0.5 ? -1 : 1) * (0.06 + 0.06 * biasU) : (biasU - 0.5) * 0.04,
+        staffingLevel: spec.fixed ? (KAROLINSKA_STAFFING[spec.fixed.unitId] ?? 1) : u01(seed, Tag.unitSize, h, i + 1000) < 0.3 ? Math.round((0.82 + 0.13 * u01(seed, Tag.unitSize, h, i + 2000)) * 100) / 100 : 1,
         demandOffset: hash32(seed, Tag.demandOffset, h, i) % 100_000,
         officeMinute: (unitHash >>> 8) % 300,
       };
@@ -218,13 +224,14 @@ export function createHospital(options: CreateHospitalOptions): Hospital {
 
   const staff: StaffModel[] = [];
   const next = () => `P${String(staff.length + 1).padStart(5, '0')}`;
-  const push = (s: Omit<StaffModel, 'staffId' | 'name' | 'youngChildren' | 'sickProneness'>) => {
+  const push = (s: Omit<StaffModel, 'staffId' | 'name' | 'youngChildren' | 'sickProneness' | 'seasonal'> & { seasonal?: boolean }) => {
     const n = staff.length;
     const employee = s.employmentForm === 'monthly' || s.employmentForm === 'hourly';
     staff.push({
       staffId: next(),
       name: personName(seed, n),
       ...s,
+      seasonal: s.seasonal === true,
       youngChildren: employee && u01(seed, Tag.staffKids, n) < 0.35,
       sickProneness: Math.round((0.5 + 1.5 * u01(seed, Tag.staffProneness, n) ** 2) * 100) / 100,
     });
@@ -262,6 +269,13 @@ export function createHospital(options: CreateHospitalOptions): Hospital {
           const hourly = Math.round(c.heads * 0.08 + u01(seed, Tag.staffPattern, h, staff.length));
           for (let i = 0; i < hourly; i += 1) {
             push({ competences: competencesOf(comp), employmentForm: 'hourly', rate: null, homeUnitId: unit.unitId, poolId: null, hospitalId, pattern: dayOnly ? 'day' : i % 3 === 2 ? 'night' : 'rotating' });
+          }
+          // summer substitutes for the units open around the clock
+          if (!dayOnly) {
+            const seasonal = Math.round(c.heads * SEASONAL_SHARE);
+            for (let i = 0; i < seasonal; i += 1) {
+              push({ competences: competencesOf(comp), employmentForm: 'hourly', rate: null, homeUnitId: unit.unitId, poolId: null, hospitalId, pattern: i % 4 === 3 ? 'night' : 'rotating', seasonal: true });
+            }
           }
           if (unit.poolId) pooledNursing += c.heads;
         }
@@ -305,7 +319,7 @@ function sizeUnit(d: Draft, m: number, seed: number): void {
   unit.keys = templateKeys(d.spec.template, size);
   unit.dailyVolume = Math.round(size * info.volumePerSize * 10) / 10;
   // most wards close some beds over the summer (weeks 26–32); intensive care does not
-  const closes = info.hasBeds && d.spec.template !== 'iva' && u01(seed, Tag.summerBeds, hashOf(unit.unitId)) < 0.6;
+  const closes = info.hasBeds && d.spec.template !== 'iva' && u01(seed, Tag.summerBeds, hashOf(unit.unitId)) < 0.75;
   unit.summerBeds = closes ? Math.max(2, Math.round(size * 0.7)) : null;
 }
 
@@ -335,10 +349,13 @@ export function unitHeadCount(unit: UnitModel): { perCompetence: Map<string, Com
       if (DAY_SLOT_CODES.has(slot.code)) dayHours += slotOnly;
     }
     if (hours <= 0) continue;
-    perCompetence.set(comp, { hours, nightHours, dayHours, heads: Math.max(1, Math.round(hours / HOURS_PER_HEAD)) });
+    perCompetence.set(comp, { hours, nightHours, dayHours, heads: Math.max(1, Math.round((hours / HOURS_PER_HEAD) * unit.staffingLevel)) });
   }
   let total = 0;
-  for (const [comp, c] of perCompetence) total += c.heads + (NURSING.has(comp) ? Math.round(c.heads * 0.08) : 0);
+  for (const [comp, c] of perCompetence) {
+    total += c.heads;
+    if (NURSING.has(comp)) total += Math.round(c.heads * 0.08) + (c.dayHours >= c.hours - 1e-9 ? 0 : Math.round(c.heads * SEASONAL_SHARE));
+  }
   return { perCompetence, total };
 }
 

@@ -30,7 +30,6 @@ export interface PlannedShift {
   slot: number;
   comp: number;
   ord: number;
-  shiftId: string;
   rosterStaff: number;
   /** who works it now (−1 = open) */
   staff: number;
@@ -105,6 +104,7 @@ export function buildDayPlan(sim: Simulation, day: number): DayPlan {
     list.push(rec(ms, until, ev));
   };
   const used = new Set<number>();
+  const idOf = (s: PlannedShift) => sim.shiftId(ctx.units[s.unit]!, day, s.group, s.ord);
   const shifts: PlannedShift[] = [];
   const byUnitGroup = new Map<number, PlannedShift[]>();
   const ymd = cal.ymd(day);
@@ -126,7 +126,6 @@ export function buildDayPlan(sim: Simulation, day: number): DayPlan {
         slot: g.slot,
         comp: g.comp,
         ord,
-        shiftId: sim.shiftId(unit, day, group, ord),
         rosterStaff: r.staff[i]!,
         staff: r.staff[i]!,
         startMs: times.startMs,
@@ -161,14 +160,16 @@ export function buildDayPlan(sim: Simulation, day: number): DayPlan {
       if (c < 0.05) {
         s.cancelled = true;
         s.changedMs = ms;
-        send(ms, s.endMs, event(`shc.${s.shiftId}`, 'ShiftCancelled', { shiftId: s.shiftId, reason: 'behovet bortfallit' }, ms, SOURCE.schedule));
+        const shiftId = idOf(s);
+        send(ms, s.endMs, event(`shc.${shiftId}`, 'ShiftCancelled', { shiftId, reason: 'behovet bortfallit' }, ms, SOURCE.schedule));
       }
       continue;
     }
     if (c < 0.004) {
       s.cancelled = true;
       s.changedMs = ms;
-      send(ms, s.endMs, event(`shc.${s.shiftId}`, 'ShiftCancelled', { shiftId: s.shiftId, reason: 'omplanerad' }, ms, SOURCE.schedule));
+      const shiftId = idOf(s);
+      send(ms, s.endMs, event(`shc.${shiftId}`, 'ShiftCancelled', { shiftId, reason: 'omplanerad' }, ms, SOURCE.schedule));
       continue;
     }
     if (c < 0.03) {
@@ -187,7 +188,7 @@ export function buildDayPlan(sim: Simulation, day: number): DayPlan {
       s.staff = other;
     }
     s.changedMs = ms;
-    send(ms, s.endMs, shiftChanged(sim, unit, s, ms, 'c'));
+    send(ms, s.endMs, shiftChanged(sim, unit, s, day, ms, 'c'));
   }
 
   // 3. absence on the day's shifts (sick or care of child from the spells, education planned ahead)
@@ -259,7 +260,7 @@ export function buildDayPlan(sim: Simulation, day: number): DayPlan {
       bookedMs,
       cancelledMs: Number.NaN,
       fromUnit: from ? from.unit : -1,
-      fromShiftId: from ? from.shiftId : null,
+      fromShiftId: from ? idOf(from) : null,
     };
     bookings.push(b);
     used.add(staff);
@@ -278,7 +279,7 @@ export function buildDayPlan(sim: Simulation, day: number): DayPlan {
     data.source = source;
     if (from) {
       data.fromUnitId = ctx.units[from.unit]!.id;
-      data.fromShiftId = from.shiftId;
+      data.fromShiftId = b.fromShiftId;
     }
     if (note) data.note = note;
     send(bookedMs, slotEnd, event(`bk.${bookingId}`, 'StaffBooked', data, bookedMs, SOURCE.staffing, causation ?? undefined));
@@ -307,7 +308,7 @@ export function buildDayPlan(sim: Simulation, day: number): DayPlan {
       type Gap = { shift: PlannedShift | null; known: number; causation: string | null; open: boolean };
       const gaps: Gap[] = [];
       for (const s of list) if (!s.cancelled && s.staff < 0) gaps.push({ shift: s, known: pubMs, causation: null, open: true });
-      for (const s of list) if (s.cancelled) gaps.push({ shift: s, known: s.changedMs, causation: `sim.shc.${s.shiftId}`, open: false });
+      for (const s of list) if (s.cancelled) gaps.push({ shift: s, known: s.changedMs, causation: `sim.shc.${idOf(s)}`, open: false });
       for (const s of list) if (!s.cancelled && s.staff >= 0 && s.absence !== null) gaps.push({ shift: s, known: s.absenceKnownMs, causation: s.absenceEventId, open: false });
       const overrideMs = cal.at(day - 2, 14);
       while (gaps.length < missing) gaps.push({ shift: null, known: ctx.overrideOn(unit, day, group) > 0 ? overrideMs : pubMs, causation: null, open: false });
@@ -329,7 +330,7 @@ export function buildDayPlan(sim: Simulation, day: number): DayPlan {
               used.add(h);
               gap.shift.staff = h;
               gap.shift.changedMs = bookedMs;
-              send(bookedMs, gap.shift.endMs, shiftChanged(sim, unit, gap.shift, bookedMs, 'f'));
+              send(bookedMs, gap.shift.endMs, shiftChanged(sim, unit, gap.shift, day, bookedMs, 'f'));
               filled = true;
             }
           } else if (v < 0.65 && unit.pool >= 0) {
@@ -399,12 +400,13 @@ export function buildDayPlan(sim: Simulation, day: number): DayPlan {
 
 const iso = isoOf;
 
-function shiftChanged(sim: Simulation, unit: UnitRT, s: PlannedShift, ms: number, tag: string) {
+function shiftChanged(sim: Simulation, unit: UnitRT, s: PlannedShift, day: number, ms: number, tag: string) {
+  const shiftId = sim.shiftId(unit, day, s.group, s.ord);
   return event(
-    `shx.${s.shiftId}.${tag}`,
+    `shx.${shiftId}.${tag}`,
     'ShiftChanged',
     {
-      shiftId: s.shiftId,
+      shiftId,
       unitId: unit.id,
       staffId: s.staff >= 0 ? sim.ctx.staff[s.staff]!.id : null,
       competence: COMPETENCE_CODES[s.comp]!,

@@ -33,7 +33,7 @@ export function executeDay(sim: Simulation, plan: DayPlan, push: (r: Rec) => voi
   const workers: Worker[] = [];
   for (const s of plan.shifts) {
     if (s.cancelled || s.staff < 0 || s.absence !== null || s.movedTo >= 0) continue;
-    workers.push({ staff: s.staff, unit: s.unit, comp: s.comp, startMs: s.startMs, endMs: s.endMs, shiftId: s.shiftId, activity: s.activity, extra: null });
+    workers.push({ staff: s.staff, unit: s.unit, comp: s.comp, startMs: s.startMs, endMs: s.endMs, shiftId: sim.shiftId(ctx.units[s.unit]!, day, s.group, s.ord), activity: s.activity, extra: null });
   }
   for (const b of plan.bookings) {
     if (!Number.isNaN(b.cancelledMs)) continue;

@@ -62,6 +62,8 @@ export interface UnitModel {
   appointmentMinutes: number;
   /** average relative error of the unit's forecasts; a large value makes a systematic forecast error */
   forecastBias: number;
+  /** share of the heads the keys need that the unit has (below 1: vacancies, so open shifts all year) */
+  staffingLevel: number;
   /** where in the real day-to-day demand series the unit starts */
   demandOffset: number;
   /** minutes after 08:00 when the unit's scheduler and planner usually publish */
@@ -84,6 +86,8 @@ export interface StaffModel {
   hospitalId: string;
   /** day = dag (and 10:30) shifts only; rotating = day and evening slots; night = night slots only */
   pattern: WorkPattern;
+  /** a summer substitute (sommarvikarie): hourly paid, scheduled only in ISO weeks 24–34 */
+  seasonal: boolean;
   /** has small children: care-of-child (VAB) absence possible */
   youngChildren: boolean;
   /** multiplies the base sick-call rate (0.5–2) */

@@ -34,7 +34,8 @@ const PAD3: string[] = Array.from({ length: 1000 }, (_, i) => (i < 10 ? `00${i}`
  * ISO-8601 UTC text with milliseconds (`2026-01-12T06:53:00.000Z`), as the contracts normalise instants. Same text
  * as Date#toISOString for years 1970–9999, several times faster (the date part is cached per UTC day).
  */
-export function isoOf(ms: number): string {
+export function isoOf(instant: number): string {
+  const ms = Math.floor(instant);
   const day = Math.floor(ms / DAY_MS);
   let prefix = isoDays.get(day);
   if (prefix === undefined) {

@@ -41,6 +41,8 @@ function weekdayOnOrAfter(day: number): number {
 export class PatientEvents {
   private readonly renderEntry: Renderer;
   private readonly renderDirect: Renderer;
+  /** day → [unit, origin day, number, direct?]… of entries with an event that day */
+  private readonly wakeups = new Map<number, number[]>();
 
   constructor(private readonly sim: Simulation) {
     this.renderEntry = (r) => {
@@ -62,38 +64,61 @@ export class PatientEvents {
     this.renderDirect = (r) => {
       const unit = this.sim.ctx.units[r.a]!;
       if (r.d === CANCELLED) return this.cancelled(unit, r.b, r.c, true, r.ms);
+      // BOOKED
       return this.booked(unit, this.direct(unit, r.b, r.c), r.b, r.c, false, r.ms);
     };
   }
 
-  /** `keep(ms, until)`: whether a record would be used (lets the look-back before a period skip most work). */
+  /**
+   * The day's patient events. Each referral or direct booking is a pure function of (unit, day, number); instead of
+   * queueing all its future events, it leaves one small wake-up for the next day on which it has an event.
+   * `keep(ms, until)`: whether a record would be used (lets the look-back before a period skip rendering).
+   */
   emit(day: number, push: (r: Rec) => void, keep: (ms: number, until: number) => boolean = () => true): void {
     const ctx = this.sim.ctx;
+    const due = this.wakeups.get(day);
+    if (due) {
+      this.wakeups.delete(day);
+      for (let j = 0; j < due.length; j += 4) this.expand(ctx.units[due[j]!]!, due[j + 1]!, due[j + 2]!, due[j + 3] === 1, day, push, keep);
+    }
     if (weekdayOfDay(day) > 5) return;
     for (const unit of ctx.units) {
       if (!unit.appointments) continue;
       const n = referralCount(ctx, unit, day);
-      for (let i = 0; i < n; i += 1) {
-        const e = this.entry(unit, day, i);
-        const removedMs = Number.isNaN(e.withdrawnMs) ? e.bookedMs : e.withdrawnMs;
-        if (keep(e.addedMs, removedMs)) push(deferred(e.addedMs, removedMs, this.renderEntry, unit.idx, day, i, ADDED));
-        if (!Number.isNaN(e.withdrawnMs)) {
-          if (keep(e.withdrawnMs, e.withdrawnMs)) push(deferred(e.withdrawnMs, e.withdrawnMs, this.renderEntry, unit.idx, day, i, WITHDRAWN));
-          continue;
-        }
-        const until = Number.isNaN(e.cancelledMs) ? e.apptEnd : e.cancelledMs;
-        if (keep(e.bookedMs, e.bookedMs)) push(deferred(e.bookedMs, e.bookedMs, this.renderEntry, unit.idx, day, i, REMOVED));
-        if (keep(e.bookedMs + 1000, until)) push(deferred(e.bookedMs + 1000, until, this.renderEntry, unit.idx, day, i, BOOKED));
-        if (!Number.isNaN(e.cancelledMs) && keep(e.cancelledMs, e.apptEnd)) push(deferred(e.cancelledMs, e.apptEnd, this.renderEntry, unit.idx, day, i, CANCELLED));
-      }
+      for (let i = 0; i < n; i += 1) this.expand(unit, day, i, false, day, push, keep);
       // return visits booked directly, 1–6 weeks ahead
       const direct = rngFor(ctx.seed, Tag.directBookings, unit.idx, day).poisson(referralRate(unit) / 4);
-      for (let i = 0; i < direct; i += 1) {
-        const e = this.direct(unit, day, i);
-        const until = Number.isNaN(e.cancelledMs) ? e.apptEnd : e.cancelledMs;
-        if (keep(e.bookedMs, until)) push(deferred(e.bookedMs, until, this.renderDirect, unit.idx, day, i, BOOKED));
-        if (!Number.isNaN(e.cancelledMs) && keep(e.cancelledMs, e.apptEnd)) push(deferred(e.cancelledMs, e.apptEnd, this.renderDirect, unit.idx, day, i, CANCELLED));
-      }
+      for (let i = 0; i < direct; i += 1) this.expand(unit, day, i, true, day, push, keep);
+    }
+  }
+
+  /** Pushes an entry's (or direct booking's) events that fall on `day` and books a wake-up for its next event day. */
+  private expand(unit: UnitRT, origin: number, i: number, direct: boolean, day: number, push: (r: Rec) => void, keep: (ms: number, until: number) => boolean): void {
+    const cal = this.sim.ctx.calendar;
+    const e = direct ? this.direct(unit, origin, i) : this.entry(unit, origin, i);
+    const fn = direct ? this.renderDirect : this.renderEntry;
+    let next = Number.POSITIVE_INFINITY;
+    const at = (ms: number, until: number, kind: number) => {
+      if (Number.isNaN(ms) || !keep(ms, until)) return;
+      const d = cal.dayOf(ms);
+      if (d === day) push(deferred(ms, until, fn, unit.idx, origin, i, kind));
+      else if (d > day && d < next) next = d;
+    };
+    const appointmentUntil = Number.isNaN(e.cancelledMs) ? e.apptEnd : e.cancelledMs;
+    if (direct) {
+      at(e.bookedMs, appointmentUntil, BOOKED);
+      at(e.cancelledMs, e.apptEnd, CANCELLED);
+    } else {
+      at(e.addedMs, Number.isNaN(e.withdrawnMs) ? e.bookedMs : e.withdrawnMs, ADDED);
+      at(e.withdrawnMs, e.withdrawnMs, WITHDRAWN);
+      at(e.bookedMs, e.bookedMs, REMOVED);
+      at(Number.isNaN(e.bookedMs) ? Number.NaN : e.bookedMs + 1000, appointmentUntil, BOOKED);
+      at(e.cancelledMs, e.apptEnd, CANCELLED);
+    }
+    if (next !== Number.POSITIVE_INFINITY) {
+      const list = this.wakeups.get(next);
+      if (list) list.push(unit.idx, origin, i, direct ? 1 : 0);
+      else this.wakeups.set(next, [unit.idx, origin, i, direct ? 1 : 0]);
     }
   }
 

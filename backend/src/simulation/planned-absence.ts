@@ -15,7 +15,7 @@ interface Planned {
 export const MAX_PLANNED_ABSENCE_SPAN_DAYS = 120 + 240 + 10;
 
 /**
- * Planned absence reported ahead: summer vacation (four weeks in ISO weeks 25–34, approved in March), Christmas or
+ * Planned absence reported ahead: summer vacation (four weeks in ISO weeks 23–34, approved in March), Christmas or
  * New Year days (approved in October), parental leave (reported four months before it starts; unpaid by the
  * employer). The schedule already leaves these people out.
  */

@@ -82,6 +82,8 @@ export interface StaffRT {
   rosterLocal: number;
   /** an employee who reports absence (monthly, including the pool) */
   reportsAbsence: boolean;
+  /** a summer substitute: scheduled only in ISO weeks 24–34 */
+  seasonal: boolean;
 }
 
 export interface PoolRT {
@@ -185,8 +187,9 @@ export class SimContext {
         prone: s.sickProneness,
         rosterLocal: -1,
         reportsAbsence: form === FORM_MONTHLY,
+        seasonal: s.seasonal === true,
       };
-      if (unit >= 0 && (form === FORM_MONTHLY || form === FORM_EXTERNAL)) {
+      if (unit >= 0 && (form === FORM_MONTHLY || form === FORM_EXTERNAL || rt.seasonal)) {
         const u = this.units[unit]!;
         rt.rosterLocal = u.rosterPeople.length;
         u.rosterPeople.push(idx);
@@ -208,13 +211,23 @@ export class SimContext {
     return day >= from && day < to ? m.summerBeds : m.beds;
   }
 
-  /** [first day, day after) of the summer closure in the year of a day. */
+  /** [first day, day after) of the summer closure in the year of a day: ISO weeks 26–32. */
   summerClosure(day: number): [number, number] {
+    return this.weeksOfYear(day, 26, 33);
+  }
+
+  /** [first day, day after) of the summer substitutes' season in the year of a day: ISO weeks 24–34. */
+  summerSeason(day: number): [number, number] {
+    return this.weeksOfYear(day, 24, 35);
+  }
+
+  private weeksOfYear(day: number, fromWeek: number, toWeek: number): [number, number] {
     const year = yearOf(this.calendar.date(day));
-    let c = this.closures.get(year);
+    const key = year * 10_000 + fromWeek * 100 + toWeek;
+    let c = this.closures.get(key);
     if (!c) {
-      c = [parseDate(isoWeekStart(`${year}-W26`)), parseDate(isoWeekStart(`${year}-W33`))];
-      this.closures.set(year, c);
+      c = [parseDate(isoWeekStart(`${year}-W${fromWeek}`)), parseDate(isoWeekStart(`${year}-W${toWeek}`))];
+      this.closures.set(key, c);
     }
     return c;
   }

@@ -301,7 +301,11 @@ describe('gap list: the change list names exactly the touched cells', () => {
     // a name change touches the person's cells
     expect(when('StaffRegistered', { staffId: 'P1', name: 'Anna A', competences: ['SSK', 'USK'], employmentForm: 'hourly' })).toEqual([gl('C4', '2026-11-23|kvall|USK')]);
     expect(when('StaffRegistered', { staffId: 'P1', name: 'Anna A', competences: ['SSK', 'USK'], employmentForm: 'hourly' })).toEqual([]);
-    // shift events also name the ISO weeks whose scheduled hours changed (schedule vs plan reads them from this state)
+    // shift events also name the ISO weeks whose scheduled hours changed (schedule vs plan reads them from this state);
+    // a new activity changes the week's hours by activity but no gap-list cell
+    const kvall = { ...dayShift('S1', 'P1', '2026-11-23', 'C4', 'USK'), start: winter('2026-11-23', 15), end: winter('2026-11-23', 21, 45) };
+    expect(gapList.evolve(state, log.add('ShiftChanged', { ...kvall, activity: 'pat.sluten.extravak' }))).toEqual([{ model: 'schedule-vs-plan', unitId: 'C4', key: '2026-W48' }]);
+    expect(gapList.evolve(state, log.add('ShiftChanged', { ...kvall, activity: 'pat.sluten.extravak' }))).toEqual([]);
     expect(gapList.evolve(state, log.add('ShiftCancelled', { shiftId: 'S1' }))).toEqual([gl('C4', '2026-11-23|kvall|USK'), { model: 'schedule-vs-plan', unitId: 'C4', key: '2026-W48' }]);
     // events the gap list does not use
     expect(when('ProductionPlanSet', { unitId: 'C4', week: '2026-W48', activity: 'pat.sluten.odef', plannedHours: 10 })).toEqual([]);

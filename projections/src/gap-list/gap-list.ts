@@ -246,19 +246,24 @@ function upsertShift(state: GapListState, d: EventData<'ShiftScheduled'>, touche
   if (row !== undefined) {
     const active = (e.flags[row]! & ACTIVE) !== 0;
     const sameHours = active && e.unit[row] === unit && (e.staff[row]! < 0) === (staff < 0) && e.activity[row] === activity && e.start[row] === start && e.end[row] === end;
-    if (
-      sameHours &&
+    const sameCell =
+      active &&
       e.flags[row] === flags &&
+      e.unit[row] === unit &&
       e.staff[row] === staff &&
       e.competence[row] === competence &&
       e.slot[row] === slot &&
-      e.day[row] === placed.day
-    ) {
-      return;
-    }
+      e.day[row] === placed.day &&
+      e.start[row] === start &&
+      e.end[row] === end;
     if (!sameHours) {
       if (active) touched.shiftWeeks(row);
       touched.weeks(d.unitId, start, end);
+    }
+    // only the activity changed: schedule vs plan sees it, the gap list does not show it
+    if (sameCell) {
+      e.activity[row] = activity;
+      return;
     }
     if (active) {
       touched.row(row);

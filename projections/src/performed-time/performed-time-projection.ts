@@ -1,6 +1,6 @@
 import type { DomainEvent, StoredEvent } from '@pks/contracts';
 import { asDomainEvent, NO_CHANGES, type Change, type Projection } from '../projection/projection.js';
-import { formatDate, parseDate } from '../time/civil-days.js';
+import { parseDate } from '../time/civil-days.js';
 import { evolveUnitDirectory } from '../unit-directory/unit-directory.js';
 import { idInsert, idLookup } from './id-index.js';
 import { CLOCK_MATCH_WINDOW_S, CLOCK_SLACK_S, forEachShiftOfPerson, localDayOf, monthNumberOfDay, monthSpan } from './pieces.js';
@@ -17,6 +17,7 @@ import {
   PAY_COMPONENT_ABSENCE_BASE,
   STATUS_ACTIVE,
   STATUS_INACTIVE,
+  dateText,
   ensureRow,
   initialPerformedTimeState,
   internActivity,
@@ -24,7 +25,7 @@ import {
   internStaff,
   internUnit,
   monthNumber,
-  timeZoneOf,
+  monthTextOfDay,
   toSeconds,
   type ClockFinding,
   type PendingClock,
@@ -58,30 +59,38 @@ function addChange(changes: Change[], model: string, unitId: string | null, key:
 
 /** Marks the local dates (performed-time, chppd) and months (staff-volume) of [startS, endS) on a unit. */
 function touchInterval(state: PerformedTimeState, changes: Change[], unit: number, startS: number, endS: number): void {
-  const tz = timeZoneOf(state, unit);
+  const tz = state.unitTimeZones[unit]!;
   const unitId = state.unitCodes[unit]!;
   const d0 = localDayOf(startS * 1000, tz);
   const d1 = Math.min(localDayOf(Math.max(startS, endS - 1) * 1000, tz), d0 + 400);
   let lastMonth = '';
   for (let d = d0; d <= d1; d++) {
-    const date = formatDate(d);
+    const date = dateText(d);
     addChange(changes, PERFORMED_TIME_MODEL, unitId, date);
     addChange(changes, CHPPD_MODEL, unitId, date);
-    const month = date.slice(0, 7);
+    const month = monthTextOfDay(d);
     if (month !== lastMonth) addChange(changes, STAFF_VOLUME_MODEL, unitId, month);
     lastMonth = month;
   }
 }
 
-/** Marks the staff-volume months of [startS, endS) on a monthly person's home unit (their absence is counted there). */
-function touchHome(state: PerformedTimeState, changes: Change[], staff: number, startS: number, endS: number): void {
+/**
+ * Marks the staff-volume months of [startS, endS) on a monthly person's home unit (their absence is counted there);
+ * nothing when that is `skipUnit` (already marked).
+ */
+function touchHome(state: PerformedTimeState, changes: Change[], staff: number, startS: number, endS: number, skipUnit = -1): void {
   const info = staff >= 0 ? state.staff[staff] : null;
-  if (!info || info.form !== FORM_MONTHLY || info.home < 0) return;
-  const tz = timeZoneOf(state, info.home);
+  if (!info || info.form !== FORM_MONTHLY || info.home < 0 || info.home === skipUnit) return;
+  const tz = state.unitTimeZones[info.home]!;
   const unitId = state.unitCodes[info.home]!;
-  const m0 = monthNumberOfDay(localDayOf(startS * 1000, tz));
-  const m1 = Math.min(monthNumberOfDay(localDayOf(Math.max(startS, endS - 1) * 1000, tz)), m0 + 14);
-  for (let m = m0; m <= m1; m++) addChange(changes, STAFF_VOLUME_MODEL, unitId, formatDate(monthSpan(m)[0]).slice(0, 7));
+  const d0 = localDayOf(startS * 1000, tz);
+  const d1 = Math.min(localDayOf(Math.max(startS, endS - 1) * 1000, tz), d0 + 450);
+  let lastMonth = '';
+  for (let d = d0; d <= d1; d++) {
+    const month = monthTextOfDay(d);
+    if (month !== lastMonth) addChange(changes, STAFF_VOLUME_MODEL, unitId, month);
+    lastMonth = month;
+  }
 }
 
 function allOfUnit(changes: Change[], unitId: string | null): void {
@@ -90,19 +99,51 @@ function allOfUnit(changes: Change[], unitId: string | null): void {
   addChange(changes, CHPPD_MODEL, unitId, ALL_CELLS);
 }
 
-/** A shift's cells, those of its double-booking partners (their counted time depends on it) and its person's home months. */
-function touchShift(state: PerformedTimeState, changes: Change[], row: number): void {
+/** Earliest instant (s) a shift can have time in: its scheduled start or an earlier clock-in. */
+function extentStart(t: PerformedTimeState['shifts'], row: number): number {
+  const ci = t.clockIn[row]!;
+  return ci > 0 && ci < t.start[row]! ? ci : t.start[row]!;
+}
+
+function extentEnd(t: PerformedTimeState['shifts'], row: number): number {
+  const co = t.clockOut[row]!;
+  return co > t.end[row]! ? co : t.end[row]!;
+}
+
+/**
+ * A shift's cells over [lo, hi) (its extent, widened by the caller to cover a previous extent), those of its
+ * double-booking partners (their counted time depends on it) and its person's home-unit months.
+ */
+function touchShift(state: PerformedTimeState, changes: Change[], row: number, lo = Infinity, hi = -Infinity): void {
   const t = state.shifts;
   if (t.status[row] !== STATUS_ACTIVE) return;
-  const s = Math.min(t.start[row]!, t.clockIn[row]! > 0 ? t.clockIn[row]! : Infinity);
-  const e = Math.max(t.end[row]!, t.clockOut[row]!);
-  touchInterval(state, changes, t.unit[row]!, s, e);
+  const s = Math.min(extentStart(t, row), lo);
+  const e = Math.max(extentEnd(t, row), hi);
+  const unit = t.unit[row]!;
+  touchInterval(state, changes, unit, s, e);
   const staff = t.staff[row]!;
   if (staff < 0) return;
-  touchHome(state, changes, staff, s, e);
-  forEachShiftOfPerson(state, staff, s, e, (q) => {
-    if (q !== row && t.start[q]! < e && t.end[q]! > s) touchInterval(state, changes, t.unit[q]!, t.start[q]!, t.end[q]!);
-  });
+  touchHome(state, changes, staff, s, e, unit);
+  const list = state.staffShifts[staff]!;
+  if (list.length < 2) return;
+  const starts = t.start;
+  // partners start at most 24 h (longest shift) + 12 h (clock slack) before s
+  const from = s - 36 * 3600;
+  let a = 0;
+  let b = list.length;
+  while (a < b) {
+    const mid = (a + b) >>> 1;
+    if (starts[list[mid]!]! < from) a = mid + 1;
+    else b = mid;
+  }
+  for (let i = a; i < list.length; i++) {
+    const q = list[i]!;
+    if (starts[q]! >= e + CLOCK_SLACK_S) break;
+    if (q === row) continue;
+    const qs = extentStart(t, q);
+    const qe = extentEnd(t, q);
+    if (qs < e && qe > s) touchInterval(state, changes, t.unit[q]!, qs, qe);
+  }
 }
 
 // ----- chains and lists ----------------------------------------------------------------------------------------
@@ -215,10 +256,11 @@ function attachClock(state: PerformedTimeState, changes: Change[], row: number, 
     addClockFinding(state, t.unit[row]!, { kind: 'clock-far-from-shift', staff, at, out, shiftRow: row });
     return;
   }
-  touchShift(state, changes, row);
+  const lo = extentStart(t, row);
+  const hi = extentEnd(t, row);
   if (out) t.clockOut[row] = at;
   else t.clockIn[row] = at;
-  touchShift(state, changes, row);
+  touchShift(state, changes, row, lo, hi);
 }
 
 /**
@@ -449,11 +491,11 @@ function touchReport(state: PerformedTimeState, changes: Change[], row: number):
   const first = r.day[row]!;
   const days = r.monthLevel[row] === 1 ? monthSpan(monthNumberOfDay(first))[1] : 1;
   for (let d = first; d < first + days; d++) {
-    const date = formatDate(d);
+    const date = dateText(d);
     addChange(changes, PERFORMED_TIME_MODEL, unitId, date);
     addChange(changes, CHPPD_MODEL, unitId, date);
   }
-  addChange(changes, STAFF_VOLUME_MODEL, unitId, formatDate(first).slice(0, 7));
+  addChange(changes, STAFF_VOLUME_MODEL, unitId, monthTextOfDay(first));
 }
 
 function onHoursReported(state: PerformedTimeState, e: Ev<'HoursReported'>): Change[] {
@@ -555,10 +597,12 @@ function evolvePerformedTime(state: PerformedTimeState, event: StoredEvent): rea
       return [{ model: STAFF_VOLUME_MODEL, unitId: e.data.unitId, key: e.data.month }];
     }
     case 'UnitRegistered': {
-      const before = state.units.get(e.data.unitId)?.timeZone;
+      const unit = internUnit(state, e.data.unitId);
+      const before = state.unitTimeZones[unit];
       evolveUnitDirectory(state.units, e);
-      internUnit(state, e.data.unitId);
-      if (before !== undefined && before !== e.data.timeZone) {
+      state.unitTimeZones[unit] = e.data.timeZone;
+      if (before !== e.data.timeZone) {
+        // every bucket of the unit's time so far moves
         const changes: Change[] = [];
         allOfUnit(changes, e.data.unitId);
         return changes;

@@ -181,6 +181,15 @@ describe('performed time: shifts', () => {
     const months = queryPerformedTime(h.state, q('2026-01-01', '2026-01-31', { bucket: 'month', groupBy: [] }), LATER).rows;
     expect(months.map((r) => [r.period, r.periodStart, r.hours])).toEqual([['2026-01', '2026-01-01', 18]]);
   });
+  it('buckets in the unit’s own time zone, also when UnitRegistered comes after the unit’s shifts', () => {
+    const h = new Hospital().staff('P1', 'monthly', { homeUnitId: null });
+    h.shift('S1', 'P1', '2026-01-05T23:00:00Z', '2026-01-06T03:00:00Z', { unitId: 'LON' });
+    // not registered yet: Europe/Stockholm, so all four hours are on the 6th
+    expect(byPeriod(h.state, { ...q('2026-01-05', '2026-01-06'), unitIds: ['LON'] }, LATER)).toEqual({ '2026-01-06': 4 });
+    h.unit('LON', { timeZone: 'Europe/London' });
+    expect(h.lastChanges).toContainEqual({ model: 'performed-time', unitId: 'LON', key: '*' });
+    expect(byPeriod(h.state, { ...q('2026-01-05', '2026-01-06'), unitIds: ['LON'] }, LATER)).toEqual({ '2026-01-05': 1, '2026-01-06': 3 });
+  });
 });
 
 describe('performed time: clock-in and clock-out', () => {

@@ -1,3 +1,4 @@
+import { civilFromDays } from '../time/civil-days.js';
 import { offsetMs } from '../time/zoned-time.js';
 import {
   DAY_MS,
@@ -264,9 +265,10 @@ export function monthSpan(month: number): [number, number] {
   return span;
 }
 
+/** Month number (year × 12 + month − 1) of a day number. */
 export function monthNumberOfDay(day: number): number {
-  const d = new Date(day * DAY_MS);
-  return d.getUTCFullYear() * 12 + d.getUTCMonth();
+  const [y, m] = civilFromDays(day);
+  return y * 12 + m - 1;
 }
 
 /**

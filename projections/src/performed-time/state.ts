@@ -1,5 +1,6 @@
 import { DEFAULT_ACTIVITY_LABELS, DEFAULT_COMPETENCES, type StaffCategory } from '@pks/contracts';
 import type { ActivityLabelInfo, CompetenceInfo } from '../reference-catalog/reference-catalog.js';
+import { daysFromCivil, formatDate } from '../time/civil-days.js';
 import { newUnitDirectory, type UnitDirectory } from '../unit-directory/unit-directory.js';
 import { newIdIndex, type IdIndex } from './id-index.js';
 
@@ -152,6 +153,8 @@ export interface PerformedTimeState {
 
   unitCodes: string[];
   unitIndex: Map<string, number>;
+  /** by unit index: the unit's time zone (Europe/Stockholm until UnitRegistered says otherwise) */
+  unitTimeZones: string[];
   competenceCodes: string[];
   competenceIndex: Map<string, number>;
   activityCodes: string[];
@@ -266,13 +269,13 @@ function reportTable(capacity: number): ReportTable {
 type Typed = Uint8Array | Uint16Array | Uint32Array | Int32Array | Float64Array;
 
 /**
- * Makes room for one more row and returns its number: when full, every typed-array column is copied into one twice
- * as long (amortised O(1) per row; the unused tail is at most half of each column).
+ * Makes room for one more row and returns its number: when full, every typed-array column is copied into one 1.5 times
+ * as long (amortised O(1) per row; the unused tail is at most a third of each column).
  */
 export function ensureRow(table: { length: number; capacity: number }): number {
   if (table.length === table.capacity) {
     const t = table as unknown as Record<string, Typed | number>;
-    const capacity = table.capacity * 2;
+    const capacity = Math.ceil(table.capacity * 1.5);
     for (const [k, v] of Object.entries(t)) {
       if (typeof v === 'number') continue;
       const grown = new (v.constructor as new (n: number) => Typed)(capacity);
@@ -293,6 +296,7 @@ export function initialPerformedTimeState(): PerformedTimeState {
     labels: new Map(DEFAULT_ACTIVITY_LABELS.map((l) => [l.code, { ...l, nameEn: l.nameEn }])),
     unitCodes: [],
     unitIndex: new Map(),
+    unitTimeZones: [],
     competenceCodes: [],
     competenceIndex: new Map(),
     activityCodes: [],
@@ -331,6 +335,7 @@ export function internUnit(state: PerformedTimeState, unitId: string): number {
     if (i >= 0xffff) throw new Error('performed-time: more than 65,534 units');
     state.unitCodes.push(unitId);
     state.unitIndex.set(unitId, i);
+    state.unitTimeZones.push(state.units.get(unitId)?.timeZone ?? DEFAULT_TIME_ZONE);
   }
   return i;
 }
@@ -372,7 +377,7 @@ export function internStaff(state: PerformedTimeState, staffId: string): number 
 }
 
 export function timeZoneOf(state: PerformedTimeState, unit: number): string {
-  return state.units.get(state.unitCodes[unit]!)?.timeZone ?? DEFAULT_TIME_ZONE;
+  return state.unitTimeZones[unit]!;
 }
 
 export function categoryOfCompetence(state: PerformedTimeState, competence: number): StaffCategory | null {
@@ -407,9 +412,48 @@ export const HOUR_MS = 3_600_000;
 export const DAY_MS = 86_400_000;
 export const DAY_S = 86_400;
 
+const digit = (s: string, i: number) => s.charCodeAt(i) - 48;
+
+/**
+ * Seconds since the epoch of an instant. The contracts normalise instants to `YYYY-MM-DDTHH:mm:ss.sssZ`; those are
+ * read digit by digit (no Date, no Temporal: this runs for every event); anything else falls back to Date.parse.
+ */
 export function toSeconds(instant: string): number {
-  // Instants are normalised to UTC `…Z` by the contracts; Date.parse is exact for those and needs no Temporal call.
+  if (instant.length === 24 && instant.charCodeAt(23) === 90 /* Z */ && instant.charCodeAt(10) === 84 /* T */) {
+    const y = digit(instant, 0) * 1000 + digit(instant, 1) * 100 + digit(instant, 2) * 10 + digit(instant, 3);
+    const mo = digit(instant, 5) * 10 + digit(instant, 6);
+    const d = digit(instant, 8) * 10 + digit(instant, 9);
+    const h = digit(instant, 11) * 10 + digit(instant, 12);
+    const mi = digit(instant, 14) * 10 + digit(instant, 15);
+    const se = digit(instant, 17) * 10 + digit(instant, 18);
+    return daysFromCivil(y, mo, d) * DAY_S + h * 3600 + mi * 60 + se;
+  }
   return Math.floor(Date.parse(instant) / SECOND);
+}
+
+const dateTexts = new Map<number, string>();
+const monthTexts = new Map<number, string>();
+
+/** YYYY-MM of a day number, cached. */
+export function monthTextOfDay(day: number): string {
+  let text = monthTexts.get(day);
+  if (text === undefined) {
+    text = dateText(day).slice(0, 7);
+    if (monthTexts.size > 100_000) monthTexts.clear();
+    monthTexts.set(day, text);
+  }
+  return text;
+}
+
+/** YYYY-MM-DD of a day number, cached (change keys are built for every event). */
+export function dateText(day: number): string {
+  let text = dateTexts.get(day);
+  if (text === undefined) {
+    text = formatDate(day);
+    if (dateTexts.size > 100_000) dateTexts.clear();
+    dateTexts.set(day, text);
+  }
+  return text;
 }
 
 export function monthNumber(month: string): number {
