@@ -12,6 +12,7 @@ export * from './events/absence.js';
 export * from './events/hours-reports.js';
 export * from './events/bookings.js';
 export * from './events/plan.js';
+export * from './events/alerts.js';
 export * from './events/catalogue.js';
 export * from './envelope/envelope.js';
 export * from './envelope/validate-event.js';

@@ -1,12 +1,30 @@
+import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 
 export interface PlatformConfig {
   dataDir: string;
   host: string;
   port: number;
-  store: 'sqlite';
+  /** PKS_STORE: the event store (default sqlite in the data directory) */
+  store: 'sqlite' | 'postgres' | 'kurrentdb';
+  /** PKS_STORE_URL: required for postgres and kurrentdb; for sqlite it replaces data/events.sqlite */
+  storeUrl: string | null;
+  /** PKS_STORE_SCHEMA: the PostgreSQL schema (default pks) */
+  storeSchema: string | null;
+  /** PKS_BUS: in-process (default, one node) or nats (several nodes) */
+  bus: 'in-process' | 'nats';
+  /** PKS_NATS_URL: one server or a comma-separated cluster list */
+  natsUrl: string;
+  /** PKS_NATS_SUBJECT_PREFIX: prepended to every bus subject (several installations on one NATS); default none */
+  natsSubjectPrefix: string;
+  /** PKS_NODE_ID: this node's name in health, metrics and connection names (default host-pid) */
+  nodeId: string;
+  /** PKS_AUTH_SECRET_FILE: the embedded signing key, shared by every node (default data/auth/secret.key) */
+  authSecretFile: string | null;
+  /** PKS_METRICS_TOKEN: bearer token for GET /metrics (admins' tokens work too); PKS_METRICS_HOST/PORT: a separate listener */
+  metrics: { token: string | null; host: string; port: number | null };
   auth: { mode: 'embedded' } | { mode: 'oidc'; issuer: string; jwksUrl: string; audience?: string };
-  simulation: { enabled: boolean; scale: 'small' | 'medium' | 'large'; speed: number; seed: number };
+  simulation: { enabled: boolean; scale: 'tiny' | 'small' | 'medium' | 'large'; speed: number; seed: number; historyDays: number };
   maxBodyBytes: number;
   maxEventsPerRequest: number;
   snapshotEveryMs: number;
@@ -31,18 +49,31 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, overrides: P
         }
       : { mode: 'embedded' };
   const scale = env.PKS_SIMULATION_SCALE ?? 'small';
-  if (scale !== 'small' && scale !== 'medium' && scale !== 'large') throw new Error(`PKS_SIMULATION_SCALE must be small, medium or large, not ${scale}`);
+  if (scale !== 'tiny' && scale !== 'small' && scale !== 'medium' && scale !== 'large') throw new Error(`PKS_SIMULATION_SCALE must be tiny, small, medium or large, not ${scale}`);
   return {
     dataDir: resolve(env.PKS_DATA_DIR ?? 'data'),
     host: env.PKS_HOST ?? '127.0.0.1',
     port: num(env.PKS_PORT, 3000),
-    store: 'sqlite',
+    store: storeKind(env.PKS_STORE),
+    storeUrl: env.PKS_STORE_URL || null,
+    storeSchema: env.PKS_STORE_SCHEMA || null,
+    bus: busKind(env.PKS_BUS),
+    natsUrl: env.PKS_NATS_URL || 'nats://127.0.0.1:4222',
+    natsSubjectPrefix: env.PKS_NATS_SUBJECT_PREFIX ?? '',
+    nodeId: env.PKS_NODE_ID || `${hostname()}-${process.pid}`,
+    authSecretFile: env.PKS_AUTH_SECRET_FILE ? resolve(env.PKS_AUTH_SECRET_FILE) : null,
+    metrics: {
+      token: env.PKS_METRICS_TOKEN || null,
+      host: env.PKS_METRICS_HOST || '127.0.0.1',
+      port: env.PKS_METRICS_PORT ? Number(env.PKS_METRICS_PORT) : null,
+    },
     auth,
     simulation: {
       enabled: (env.PKS_SIMULATION ?? 'on') !== 'off',
       scale,
       speed: num(env.PKS_SIMULATION_SPEED, 1),
       seed: num(env.PKS_SIMULATION_SEED, 42),
+      historyDays: num(env.PKS_SIMULATION_HISTORY_DAYS, 14),
     },
     maxBodyBytes: num(env.PKS_MAX_BODY_MB, 64) * 1024 * 1024,
     maxEventsPerRequest: num(env.PKS_MAX_EVENTS_PER_REQUEST, 100_000),
@@ -52,6 +83,18 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, overrides: P
     frontendDir: env.PKS_FRONTEND_DIR ?? null,
     ...overrides,
   };
+}
+
+function storeKind(value: string | undefined): PlatformConfig['store'] {
+  const kind = value || 'sqlite';
+  if (kind !== 'sqlite' && kind !== 'postgres' && kind !== 'kurrentdb') throw new Error(`PKS_STORE must be sqlite, postgres or kurrentdb, not '${kind}'`);
+  return kind;
+}
+
+function busKind(value: string | undefined): PlatformConfig['bus'] {
+  const kind = value || 'in-process';
+  if (kind !== 'in-process' && kind !== 'nats') throw new Error(`PKS_BUS must be in-process or nats, not '${kind}'`);
+  return kind;
 }
 
 function required(env: NodeJS.ProcessEnv, name: string): string {

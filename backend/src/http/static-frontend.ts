@@ -12,6 +12,11 @@ export async function staticFrontend(app: FastifyInstance, options: { dir?: stri
     );
     return;
   }
+  // the dashboard's own files need no token (the API behind them does); this plugin is encapsulated, so the hook
+  // marks only the static routes registered below as public
+  app.addHook('onRoute', (route) => {
+    route.config = { ...(route.config ?? {}), roles: 'public' };
+  });
   await app.register(fastifyStatic, { root: dir, prefix: '/', wildcard: false, index: 'index.html', cacheControl: true, maxAge: '1h' });
   app.get('/*', { config: { roles: 'public' } }, async (request, reply) => {
     if (request.url.startsWith('/api/') || request.url.startsWith('/socket.io')) {

@@ -43,6 +43,8 @@ interface ActiveSubscription {
   lastEmitted: number;
   pending: { to: number; rows: Map<string, Record<string, unknown>>; keys: Set<string>; units: Set<string>; refetch: boolean; appliedAt: number } | null;
   timer: NodeJS.Timeout | null;
+  /** told to resync: gets nothing more until the client subscribes again (else later updates would hide the gap) */
+  resyncing?: boolean;
 }
 
 export interface LiveGatewayOptions {
@@ -74,6 +76,11 @@ export class LiveGateway {
   private readonly handlers: Map<LiveModel, LiveModelHandler>;
   private readonly chains = new Map<string, number>();
   private unsubscribeBus: (() => void) | null = null;
+  /** bus updates waiting for the local state to reach their position (multi-node), in arrival order */
+  private readonly waiting: LiveBusUpdate[] = [];
+  private draining = false;
+  private closed = false;
+  private readonly emitListeners = new Set<(message: LiveUpdateMessage) => void>();
 
   constructor(private readonly options: LiveGatewayOptions) {
     this.handlers = new Map(options.handlers.map((h) => [h.model, h]));
@@ -93,8 +100,67 @@ export class LiveGateway {
     this.io.on('connection', (socket) => this.connected(socket));
     this.unsubscribeBus = options.bus.subscribe('pks.live.>', (message) => {
       const update = LiveBusUpdate.safeParse(message);
-      if (update.success) this.receive(update.data);
+      if (update.success) this.accept(update.data);
     });
+  }
+
+  /** called for every update emitted to a socket (metrics: push latency from appliedAt to emittedAt) */
+  onEmit(listener: (message: LiveUpdateMessage) => void): () => void {
+    this.emitListeners.add(listener);
+    return () => this.emitListeners.delete(listener);
+  }
+
+  /** bus updates waiting for this node's state to reach their position */
+  get waitingUpdates(): number {
+    return this.waiting.length;
+  }
+
+  /**
+   * Several nodes: the update comes from the leader's publisher, and this node's state (read replica) may trail it.
+   * An update is handled only once local state has reached its position, so that a refetch it triggers, and a
+   * subscription's snapshot taken after it, include it; updates keep their arrival order. With one node (state and
+   * publisher in the same runner) the position is always reached and updates go straight through.
+   */
+  private accept(update: LiveBusUpdate): void {
+    if (!this.options.waitForPosition || (this.waiting.length === 0 && this.options.position() >= update.toPosition)) {
+      this.receive(update);
+      return;
+    }
+    this.waiting.push(update);
+    if (!this.draining) void this.drain();
+  }
+
+  private async drain(): Promise<void> {
+    this.draining = true;
+    try {
+      while (this.waiting.length > 0 && !this.closed) {
+        const next = this.waiting[0]!;
+        const reached = this.options.position() >= next.toPosition || (await this.options.waitForPosition!(next.toPosition));
+        this.waiting.shift();
+        if (this.closed) return;
+        if (reached) this.receive(next);
+        else this.resyncChain(next, `this node's state did not reach position ${next.toPosition} in time`);
+      }
+    } catch (error) {
+      console.error('live gateway: waiting for the local state failed:', error);
+      for (const update of this.waiting.splice(0)) this.resyncChain(update, 'this node could not follow the log');
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  /** the client cannot get this update from here: its subscriptions to the chain subscribe again */
+  private resyncChain(update: LiveBusUpdate, reason: string): void {
+    const chainKey = `${update.model}|${update.unitId}`;
+    this.chains.set(chainKey, Math.max(this.chains.get(chainKey) ?? 0, update.toPosition));
+    for (const sub of this.byUnit.get(chainKey) ?? []) {
+      if (sub.timer) clearTimeout(sub.timer);
+      sub.timer = null;
+      sub.pending = null;
+      if (sub.resyncing) continue;
+      sub.resyncing = true;
+      sub.socket.emit('resync', { subscriptionId: sub.id, reason });
+    }
   }
 
   get connections(): number {
@@ -119,6 +185,14 @@ export class LiveGateway {
       try {
         if (!handler) throw new BodyError(`no live model '${model}'`, 404);
         const open = handler.open(principal, params);
+        // the snapshot must include every update this gateway has already passed on for these chains
+        const listens = handler.listensTo ?? [model];
+        let needed = 0;
+        for (const listened of listens) for (const unitId of open.unitIds) needed = Math.max(needed, this.chains.get(`${listened}|${unitId}`) ?? 0);
+        if (needed > this.options.position() && this.options.waitForPosition && !(await this.options.waitForPosition(needed))) {
+          throw new BodyError(`this node's state is behind position ${needed}; subscribe again shortly`, 503);
+        }
+        if (socket.disconnected) return;
         this.remove(subscriptions.get(subscriptionId));
         const position = this.options.position();
         const snapshot = open.snapshot(new Date().toISOString());
@@ -168,8 +242,12 @@ export class LiveGateway {
     if (!subs) return;
     for (const sub of subs) {
       const socket = sub.socket;
-      if (update.toPosition <= sub.lastEmitted) continue;
+      if (sub.resyncing || update.toPosition <= sub.lastEmitted) continue;
       if (missed && update.fromPosition > sub.lastEmitted) {
+        if (sub.timer) clearTimeout(sub.timer);
+        sub.timer = null;
+        sub.pending = null;
+        sub.resyncing = true;
         socket.emit('resync', { subscriptionId: sub.id, reason: `missed changes of ${update.unitId} between ${previous} and ${update.fromPosition}` });
         continue;
       }
@@ -213,9 +291,12 @@ export class LiveGateway {
     };
     sub.lastEmitted = pending.to;
     socket.emit('update', message);
+    for (const listener of this.emitListeners) listener(message);
   }
 
   async close(): Promise<void> {
+    this.closed = true;
+    this.waiting.length = 0;
     this.unsubscribeBus?.();
     await new Promise<void>((resolve) => this.io.close(() => resolve()));
   }

@@ -13,7 +13,7 @@ export const liveSubject = (model: string, departmentId: string, unitId: string)
  * of the changed cells, chained by position per model and unit so receivers can tell when they missed one.
  */
 export class LivePublisher {
-  private readonly last = new Map<string, number>();
+  private readonly last: Map<string, number>;
   private readonly startPosition: number;
   private unsubscribe: (() => void) | null = null;
 
@@ -21,8 +21,14 @@ export class LivePublisher {
     private readonly runner: ProjectionRunner,
     private readonly bus: Bus,
     private readonly cellRows: Partial<Record<LiveModel, CellRows>>,
+    /**
+     * Taking over from another publisher (a standby that became leader): where each chain (`model|unitId`) ended,
+     * and the position chains without an entry start from (default: the runner's position now).
+     */
+    handover: { chains?: ReadonlyMap<string, number>; startPosition?: number } = {},
   ) {
-    this.startPosition = runner.position;
+    this.startPosition = handover.startPosition ?? runner.position;
+    this.last = new Map(handover.chains ?? []);
   }
 
   start(): void {
@@ -31,9 +37,16 @@ export class LivePublisher {
 
   stop(): void {
     this.unsubscribe?.();
+    this.unsubscribe = null;
   }
 
-  private publish(batch: ChangeBatch): void {
+  /** where each chain (`model|unitId`) ends: the toPosition of its last message */
+  chainEnds(): Map<string, number> {
+    return new Map(this.last);
+  }
+
+  /** publishes one batch of changes (the runner's, or a standby's catch-up after a takeover) */
+  publish(batch: ChangeBatch): void {
     const catalog = this.runner.state<ReferenceCatalogState>('reference-catalog');
     const groups = new Map<string, { model: LiveModel; unitId: string; keys: string[] }>();
     for (const change of batch.changes as Change[]) {

@@ -14,6 +14,8 @@ import { IngestService } from '../ingest/ingest-service.js';
 import { ProjectionRunner } from '../projection-runner/projection-runner.js';
 import { getSQLiteSnapshotStore } from '../projection-runner/sqlite-snapshot-store.js';
 import type { SnapshotStore } from '../projection-runner/snapshot-store.js';
+import { createHospital } from '../simulation/create-hospital.js';
+import { SimulatedFeed } from '../simulation/simulated-feed.js';
 import { VERSION } from './version.js';
 
 export interface Platform {
@@ -70,6 +72,29 @@ export async function startPlatform(config: PlatformConfig, log: (line: string) 
   const address = await app.listen({ host: config.host, port: config.port });
   log(`PKS ${VERSION} listening on ${address} (store ${paths.events})`);
 
+  // the simulated hospital feeds events through the same ingest (validation, idempotency) as any source
+  let feed: SimulatedFeed | null = null;
+  if (config.simulation.enabled) {
+    const hospital = createHospital({ scale: config.simulation.scale, seed: config.simulation.seed });
+    let index = 0;
+    feed = new SimulatedFeed({
+      hospital,
+      seed: config.simulation.seed,
+      speed: config.simulation.speed,
+      historyDays: config.simulation.historyDays,
+      emit: async (events) => {
+        await ingest.ingest(events.map((value) => ({ index: ++index, value })), { atomic: false, actor: 'simulated-hospital' });
+      },
+      onError: (error) => log(`simulated hospital stopped: ${error instanceof Error ? error.message : String(error)}`),
+    });
+    log(`simulated hospital (${config.simulation.scale}, seed ${config.simulation.seed}, ${hospital.units.length} units, ${hospital.staff.length} staff): sending ${config.simulation.historyDays} days of history, then live at ${config.simulation.speed}× real time`);
+    const started = Date.now();
+    void feed.start().then(
+      () => log(`simulated hospital caught up in ${((Date.now() - started) / 1000).toFixed(1)} s (${feed!.stats.emitted} events); now live`),
+      (error: unknown) => log(`simulated hospital failed: ${String(error)}`),
+    );
+  }
+
   let closing: Promise<void> | null = null;
   return {
     url: address,
@@ -79,6 +104,7 @@ export async function startPlatform(config: PlatformConfig, log: (line: string) 
     ingest,
     close() {
       closing ??= (async () => {
+        await feed?.stop();
         await app.close();
         publisher.stop();
         audit.close();

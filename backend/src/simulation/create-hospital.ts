@@ -1,8 +1,7 @@
-import type { EmploymentForm } from '@pks/contracts';
 import type { Hospital, Scale, StaffModel, UnitModel, UnitTemplate, WorkPattern } from './hospital-model.js';
 import { SCALES } from './hospital-model.js';
 import { hash32, seed32, Tag, u01, weightedIndex } from './random.js';
-import { slotHours, TEMPLATES, templateKeys, weeklyTargetHours } from './unit-templates.js';
+import { TEMPLATES, templateKeys, weeklyTargetHours } from './unit-templates.js';
 
 export interface CreateHospitalOptions {
   scale: Scale;
@@ -371,9 +370,3 @@ function personName(seed: number, n: number): string {
   const h = hash32(seed, Tag.staffName, n);
   return `${FIRST[h % FIRST.length]!} ${LAST[(h >>> 12) % LAST.length]!}`;
 }
-
-/** The length of a slot, re-exported for callers that size things by hours. */
-export { slotHours };
-
-/** Employment forms counted as the hospital's employees (FTE), as opposed to agency staff and external residents. */
-export const EMPLOYEE_FORMS: ReadonlySet<EmploymentForm> = new Set(['monthly', 'hourly']);

@@ -43,8 +43,20 @@ export class PatientEvents {
   private readonly renderDirect: Renderer;
   /** day → [unit, origin day, number, direct?]… of entries with an event that day */
   private readonly wakeups = new Map<number, number[]>();
+  /** per weekday, the cumulative hour-of-week profile over office hours 08–17: when referrals arrive */
+  private readonly referralHours: Float64Array[];
 
   constructor(private readonly sim: Simulation) {
+    this.referralHours = Array.from({ length: 7 }, (_, w) => {
+      const c = new Float64Array(9);
+      let sum = 0;
+      for (let h = 0; h < 9; h += 1) {
+        sum += sim.ctx.demand.hourOfWeek[w * 24 + 8 + h]!;
+        c[h] = sum;
+      }
+      for (let h = 0; h < 9; h += 1) c[h] = c[h]! / sum;
+      return c;
+    });
     this.renderEntry = (r) => {
       const unit = this.sim.ctx.units[r.a]!;
       const e = this.entry(unit, r.b, r.c);
@@ -128,7 +140,12 @@ export class PatientEvents {
     const rng = rngFor(ctx.seed, Tag.referrals, unit.idx, day, i + 1);
     const t = TARGETS[unit.model.template] ?? TARGETS.outpatient!;
     const target = t.days[weightedIndex(t.weights, rng.next())]!;
-    const addedMs = cal.at(day, 8 + 8.5 * rng.next());
+    // referrals arrive in office hours, shaped like the arrivals' hour-of-day profile
+    const hours = this.referralHours[weekdayOfDay(day) - 1]!;
+    const uh = rng.next();
+    let h = 0;
+    while (h < 8 && hours[h]! < uh) h += 1;
+    const addedMs = cal.at(day, 8 + h + rng.next());
     const e: Entry = {
       addedMs,
       targetDay: day + target,

@@ -46,7 +46,7 @@ export function dimensioningFor(ctx: SimContext, unit: UnitRT, year: number, mon
   return out;
 }
 
-export function dimensioningEvent(ctx: SimContext, unit: UnitRT, year: number, month: number, category: StaffCategory, fte: number, ms: number) {
+export function dimensioningEvent(unit: UnitRT, year: number, month: number, category: StaffCategory, fte: number, ms: number) {
   const m = `${year}-${month < 10 ? '0' : ''}${month}`;
   return event(`dim.${unit.id}.${category}.${m}`, 'DimensioningSet', { unitId: unit.id, staffCategory: category, month: m, fte }, ms, SOURCE.planning);
 }
@@ -88,7 +88,7 @@ export class PlanEvents {
         let i = 0;
         for (let m = 1; m <= 12; m += 1) {
           for (const [cat, fte] of dimensioningFor(ctx, unit, year + 1, m)) {
-            push(rec(ms + i * 100, 0, dimensioningEvent(ctx, unit, year + 1, m, cat, fte, ms + i * 100)));
+            push(rec(ms + i * 100, 0, dimensioningEvent(unit, year + 1, m, cat, fte, ms + i * 100)));
             i += 1;
           }
         }
@@ -106,7 +106,7 @@ export class PlanEvents {
       }
       for (const unit of ctx.units) {
         const ms = cal.at(day, 10 + unit.model.officeMinute / 60);
-        weeks.forEach((w, i) => push(this.plan(unit, w, ms + i * 100, 'y')));
+        weeks.forEach((w, i) => push(this.plan(unit, w, ms + i * 100, 'y', 1)));
       }
     }
 
@@ -115,7 +115,8 @@ export class PlanEvents {
         if (ctx.u(Tag.planRevision, unit.idx, day) >= 0.15) continue;
         const ahead = 4 + Math.floor(5 * ctx.u(Tag.planRevision, unit.idx, day, 1));
         const ms = cal.at(day, 13 + unit.model.officeMinute / 60);
-        push(this.plan(unit, day + ahead * 7, ms, `r${cal.ymd(day)}`));
+        // a revision moves the week's plan by up to ±8 %
+        push(this.plan(unit, day + ahead * 7, ms, `r${cal.ymd(day)}`, 0.92 + 0.16 * ctx.u(Tag.planRevision, unit.idx, day, 2)));
       }
     }
 
@@ -176,7 +177,7 @@ export class PlanEvents {
   }
 
   /** The plan for the ISO week starting on a Monday: hours (keys ÷ 1.1) and volume in the unit's measure. */
-  private plan(unit: UnitRT, monday: number, ms: number, version: string): Rec {
+  private plan(unit: UnitRT, monday: number, ms: number, version: string, factor: number): Rec {
     const ctx = this.sim.ctx;
     const cal = ctx.calendar;
     let hours = 0;
@@ -186,8 +187,8 @@ export class PlanEvents {
       volume += this.volumes.expectedProduction(unit, d);
     }
     const week = cal.isoWeek(monday);
-    const u1 = ctx.u(Tag.plan, unit.idx, monday, version.length);
-    const u2 = ctx.u(Tag.plan, unit.idx, monday, version.length + 1);
+    const u1 = ctx.u(Tag.plan, unit.idx, monday, 1);
+    const u2 = ctx.u(Tag.plan, unit.idx, monday, 2);
     const until = cal.midnight(monday + 7) + 13 * 7 * DAY_MS;
     return rec(
       ms,
@@ -199,8 +200,8 @@ export class PlanEvents {
           unitId: unit.id,
           week,
           activity: unit.model.activity,
-          plannedHours: Math.round((hours / SCHEDULE_ABOVE_PLAN) * (0.98 + 0.04 * u1)),
-          plannedVolume: Math.round(volume * (0.98 + 0.04 * u2)),
+          plannedHours: Math.round((hours / SCHEDULE_ABOVE_PLAN) * (0.98 + 0.04 * u1) * factor),
+          plannedVolume: Math.round(volume * (0.98 + 0.04 * u2) * factor),
           measure: unit.model.measure,
         },
         ms,

@@ -74,7 +74,7 @@ export function setupEvents(hospital: Hospital, options: SetupOptions = {}): Eve
   for (const unit of ctx.units) {
     for (const y of years) {
       for (let m = 1; m <= 12; m += 1) {
-        for (const [cat, fte] of dimensioningFor(ctx, unit, y, m)) out.push(dimensioningEvent(ctx, unit, y, m, cat, fte, atMs));
+        for (const [cat, fte] of dimensioningFor(ctx, unit, y, m)) out.push(dimensioningEvent(unit, y, m, cat, fte, atMs));
       }
     }
   }

@@ -240,13 +240,46 @@ export class SimContext {
     return d.weekday[weekdayOfDay(day) - 1]! * d.month[monthOfDay(day) - 1]! * d.dailyRatio[i]!;
   }
 
-  /** Staffing-requirement override (the StaffingRequirementSet events): +1 target on high-demand emergency days. */
+  /**
+   * Staffing-requirement override (the StaffingRequirementSet events): one more nurse on an emergency unit's slot
+   * when the arrivals expected in that slot's hours (hour-of-week profile × month × the real day-to-day deviation)
+   * are more than 15 % above the slot's usual load.
+   */
   overrideOn(unit: UnitRT, day: number, group: KeyGroup): number {
     if (unit.model.kind !== 'emergency' || group.comp !== 0) return 0;
-    const slotCode = unit.slots[group.slot]!.code;
-    const surgeSlot = unit.slots.some((s) => s.code === 'sen') ? 'sen' : 'kvall';
-    if (slotCode !== surgeSlot) return 0;
-    return this.demandFactor(unit, day) > 1.12 ? 1 : 0;
+    return this.slotLoad(unit, day, group.slot) > 1.15 ? 1 : 0;
+  }
+
+  /** Expected arrivals in a slot's hours on a day relative to the slot's average over the week (1 = usual). */
+  slotLoad(unit: UnitRT, day: number, slot: number): number {
+    const d = this.demand;
+    const profile = this.slotProfile(unit, slot);
+    const n = d.dailyRatio.length;
+    const ratio = d.dailyRatio[(((day + unit.model.demandOffset) % n) + n) % n]!;
+    return (profile.byWeekday[weekdayOfDay(day) - 1]! / profile.mean) * d.month[monthOfDay(day) - 1]! * ratio;
+  }
+
+  private readonly slotProfiles = new Map<string, { byWeekday: Float64Array; mean: number }>();
+
+  /** Mean hour-of-week factor over a slot's local hours, per weekday the slot starts on. */
+  private slotProfile(unit: UnitRT, slot: number): { byWeekday: Float64Array; mean: number } {
+    const s = unit.slots[slot]!;
+    const key = `${s.start}-${s.end}`;
+    let p = this.slotProfiles.get(key);
+    if (!p) {
+      const startH = Number(s.start.slice(0, 2));
+      let endH = Number(s.end.slice(0, 2)) + (Number(s.end.slice(3, 5)) > 0 ? 1 : 0);
+      if (endH <= startH) endH += 24;
+      const byWeekday = new Float64Array(7);
+      for (let w = 0; w < 7; w += 1) {
+        let sum = 0;
+        for (let h = startH; h < endH; h += 1) sum += this.demand.hourOfWeek[((w + Math.floor(h / 24)) % 7) * 24 + (h % 24)]!;
+        byWeekday[w] = sum / (endH - startH);
+      }
+      p = { byWeekday, mean: byWeekday.reduce((a, b) => a + b, 0) / 7 };
+      this.slotProfiles.set(key, p);
+    }
+    return p;
   }
 
   /** The target head count of a key group on a day (keys, beds, overrides). */

@@ -17,7 +17,7 @@ export interface TestPlatform extends Platform {
 /** The real platform on a random port with a fresh data directory, for API tests. */
 export async function startTestPlatform(overrides: Partial<PlatformConfig> = {}): Promise<TestPlatform> {
   const dataDir = mkdtempSync(join(tmpdir(), 'pks-test-'));
-  const config = configFromEnv({}, { dataDir, port: 0, logLevel: 'silent', simulation: { enabled: false, scale: 'small', speed: 1, seed: 1 }, ...overrides });
+  const config = configFromEnv({}, { dataDir, port: 0, logLevel: 'silent', simulation: { enabled: false, scale: 'small', speed: 1, seed: 1, historyDays: 14 }, ...overrides });
   const platform = await startPlatform(config);
   const secret = loadOrCreateEmbeddedSecret(dataPaths(dataDir).secret);
   const token: TestPlatform['token'] = (role = 'integration', scope = {}) => issueEmbeddedToken(secret, { sub: scope.sub ?? `test-${role}`, role, ...scope });

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { AbsenceCorrected, AbsenceReported, AbsenceWithdrawn } from './absence.js';
+import { AlertAcknowledged, AlertEscalated, AlertRaised, AlertResolved, AlertRulesConfigured } from './alerts.js';
 import { BookingCancelled, StaffBooked } from './bookings.js';
 import { HoursReported } from './hours-reports.js';
 import {
@@ -57,6 +58,11 @@ export const eventDataSchemas = {
   ForecastSet,
   CensusRecorded,
   DimensioningSet,
+  AlertRulesConfigured,
+  AlertRaised,
+  AlertAcknowledged,
+  AlertEscalated,
+  AlertResolved,
 } as const;
 
 export type EventType = keyof typeof eventDataSchemas;
@@ -99,6 +105,11 @@ export const EVENT_DESCRIPTIONS: Record<EventType, string> = {
   ForecastSet: 'A forecast for a unit and month (inflow, production or capacity).',
   CensusRecorded: 'Patients on a unit at midnight of a date.',
   DimensioningSet: 'Dimensioned presence (FTE) per unit, staff category and month.',
+  AlertRulesConfigured: 'Server-appended (PUT /api/v1/alert-rules; rejected on ingest): alert rule settings for the organisation or one unit.',
+  AlertRaised: 'Server-appended (alert engine; rejected on ingest): a deviation alert was raised (rule, unit, window, observed vs expected, audience).',
+  AlertAcknowledged: 'Server-appended (POST /api/v1/alerts/{alertId}/acknowledge; rejected on ingest): an owner took the alert.',
+  AlertEscalated: 'Server-appended (alert engine; rejected on ingest): an unacknowledged alert went to the next level.',
+  AlertResolved: 'Server-appended (alert engine or POST /api/v1/alerts/{alertId}/resolve; rejected on ingest): the deviation is gone, its window passed, or a person resolved it.',
 };
 
 type AnyData = Record<string, unknown>;
@@ -149,5 +160,12 @@ export function streamFor(type: EventType, data: AnyData): string {
     case 'InflowRecorded':
     case 'CensusRecorded':
       return `outcome-${s(data.unitId)}`;
+    case 'AlertRulesConfigured':
+      return data.unitId === undefined ? 'alertrules-organisation' : `alertrules-unit-${s(data.unitId)}`;
+    case 'AlertRaised':
+    case 'AlertAcknowledged':
+    case 'AlertEscalated':
+    case 'AlertResolved':
+      return `alert-${s(data.alertId)}`;
   }
 }

@@ -15,7 +15,12 @@ export function OutcomePanel({ scopeParams }: { scopeParams: Record<string, stri
   const params = useMemo(() => ({ ...scopeParams, granularity: 'month' }), [scopeParams]);
   const model = useLiveModel<OutcomeVsPlanResponse>({ model: 'outcome-vs-plan', path: 'outcome-vs-plan', params });
   const data = model.data;
-  const measures = useMemo(() => [...new Set((data?.totals ?? []).map((r) => r.measure))], [data]);
+  // measures with recorded outcomes first (a plan alone says little here)
+  const measures = useMemo(() => {
+    const all = [...new Set((data?.totals ?? []).map((r) => r.measure))];
+    const withOutcome = new Set((data?.totals ?? []).filter((r) => r.outcome !== null).map((r) => r.measure));
+    return [...all.filter((m) => withOutcome.has(m)), ...all.filter((m) => !withOutcome.has(m))];
+  }, [data]);
   const [picked, setPicked] = useState<string | null>(null);
   const measure = picked && measures.includes(picked as never) ? picked : (measures[0] ?? null);
   const totals = (data?.totals ?? []).filter((r) => r.measure === measure).sort((a, b) => a.period.localeCompare(b.period));

@@ -51,7 +51,7 @@ export async function launchBrowser(viewport = DESKTOP): Promise<Browser> {
 export async function loginAs(page: Page, baseUrl: string, userId: string): Promise<void> {
   await page.goto(`${baseUrl}/login`);
   await page.locator(`button[data-user-id="${userId}"]`).click();
-  await page.locator('[data-testid="who"]').waitFor();
+  await page.locator('[data-testid="logout"]').waitFor();
 }
 
 export async function screenshot(page: Page, name: string): Promise<string> {

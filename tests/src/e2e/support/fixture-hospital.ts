@@ -39,6 +39,18 @@ function hash01(s: string): number {
   return ((h >>> 0) % 10_000) / 10_000;
 }
 
+/** scheduled hours of a week with every slot at its target */
+function weeklyHoursAtTarget(beds: number): number {
+  let hours = 0;
+  for (const slot of SLOTS) {
+    const [sh, sm] = slot.start.split(':').map(Number) as [number, number];
+    const [eh, em] = slot.end.split(':').map(Number) as [number, number];
+    const length = ((eh * 60 + em - (sh * 60 + sm) + 1440) % 1440) / 60;
+    for (const key of Object.values(KEYS[slot.code]!)) hours += length * ('perBeds' in key.target ? Math.ceil(beds / key.target.perBeds!) : key.target.fixed!);
+  }
+  return hours * 7;
+}
+
 export interface FixtureHospital {
   today: string;
   week: string;
@@ -48,6 +60,8 @@ export interface FixtureHospital {
 }
 
 let seq = 0;
+/** on the test cell's date B8-AVA's other slots keep away from the test cell's three people */
+const isTestCell0 = (unitId: string, date: string, today: string) => unitId === 'B8-AVA' && date === today;
 const ev = (type: string, data: Record<string, unknown>, id?: string) => ({ id: id ?? `fx-${type}-${(seq += 1)}`, type, data });
 
 export function fixtureHospital(now = Date.now()): FixtureHospital {
@@ -67,11 +81,11 @@ export function fixtureHospital(now = Date.now()): FixtureHospital {
       }
     }
     const staff: { staffId: string; competence: string }[] = [];
-    for (let i = 0; i < 16; i += 1) {
+    for (let i = 0; i < 18; i += 1) {
       const competence = i < 9 ? 'SSK' : 'USK';
       const staffId = `${u.unitId}-P${i + 1}`;
-      const name = `${FIRST[(i + u.unitId.length) % FIRST.length]} ${LAST[(i * 5 + u.unitId.length) % LAST.length]}`;
-      events.push(ev('StaffRegistered', { staffId, name, competences: [competence], employmentForm: i === 15 ? 'agency' : 'monthly', ...(i === 15 ? {} : { rate: [1, 0.8, 0.9, 0.75][i % 4] }), homeUnitId: u.unitId }, `fx-staff-${staffId}`));
+      const name = `${FIRST[(i + u.unitId.length) % FIRST.length]} ${LAST[(i * 5 + u.unitId.length * 3) % LAST.length]}`;
+      events.push(ev('StaffRegistered', { staffId, name, competences: [competence], employmentForm: i === 17 ? 'agency' : 'monthly', ...(i === 17 ? {} : { rate: [1, 0.8, 0.9, 0.75][i % 4] }), homeUnitId: u.unitId }, `fx-staff-${staffId}`));
       staff.push({ staffId, competence });
     }
     staffByUnit.set(u.unitId, staff);
@@ -108,10 +122,16 @@ export function fixtureHospital(now = Date.now()): FixtureHospital {
           const { startMs, endMs } = slotInterval(date, slot.start, slot.end, TZ);
           const start = new Date(startMs).toISOString();
           const end = new Date(endMs).toISOString();
-          const offset = Math.floor(hash01(`${date}|${slot.code}`) * pool.length);
+          const offset = Math.floor(hash01(`${u.unitId}|${date}`) * pool.length);
+          const keepAway = isTestCell0(u.unitId, date, today) && competence === 'SSK';
           const activity = weeksAhead < 0 && r > 0.9 ? 'ejpat.utbildning.intern' : r > 0.8 ? 'pat.ovrig.admin' : 'pat.sluten.odef';
           for (let i = 0; i < n; i += 1) {
-            const person = isTestCell ? pool[i]! : pool[(offset + i + (slot.code === 'dag' ? 0 : slot.code === 'kvall' ? 3 : 6)) % pool.length]!;
+            // disjoint people per slot on a date (dag from the offset, kvall 4 on, natt 7 on); the test cell has its own three
+            const person = isTestCell
+              ? pool[i]!
+              : keepAway
+                ? pool[3 + ((i + (slot.code === 'natt' ? 3 : 0)) % 6)]!
+                : pool[(offset + i + (slot.code === 'dag' ? 0 : slot.code === 'kvall' ? 4 : 7)) % pool.length]!;
             const shiftId = `S-${u.unitId}-${date}-${slot.code}-${competence}-${i}`;
             events.push(ev('ShiftScheduled', { shiftId, unitId: u.unitId, staffId: person.staffId, competence, start, end, slot: slot.code, activity }, `fx-${shiftId}`));
             if (isTestCell) {
@@ -148,8 +168,8 @@ export function fixtureHospital(now = Date.now()): FixtureHospital {
   for (const u of UNITS) {
     for (let w = -13; w <= 12; w += 1) {
       const wk = addWeeks(week, w);
-      const base = (u.beds / 14) * 420;
-      events.push(ev('ProductionPlanSet', { unitId: u.unitId, week: wk, activity: 'pat.sluten', plannedHours: Math.round(base * (0.9 + hash01(`${u.unitId}${wk}`) * 0.25)) }, `fx-plan-${u.unitId}-${wk}`));
+      const base = weeklyHoursAtTarget(u.beds) * 0.725; // around the schedule line ÷ 1.1: some weeks meet plan × 1.10, some do not
+      events.push(ev('ProductionPlanSet', { unitId: u.unitId, week: wk, activity: 'pat.sluten', plannedHours: Math.round(base * (0.92 + hash01(`${u.unitId}${wk}`) * 0.18)) }, `fx-plan-${u.unitId}-${wk}`));
     }
     // patient bookings and waiting list (opaque references)
     for (let w = 0; w <= 8; w += 1) {
@@ -185,7 +205,7 @@ export function fixtureHospital(now = Date.now()): FixtureHospital {
     }
     for (let i = -11; i <= 0; i += 1) {
       const month = addMonths(thisMonth, i);
-      events.push(ev('DimensioningSet', { unitId: u.unitId, staffCategory: 'nursing', month, fte: Math.round((u.beds / 14) * 26 * 10) / 10 }, `fx-dim-${u.unitId}-${month}`));
+      events.push(ev('DimensioningSet', { unitId: u.unitId, staffCategory: 'nursing', month, fte: Math.round((u.beds / 14) * 14.5 * (0.95 + hash01(`${u.unitId}${month}`) * 0.1) * 10) / 10 }, `fx-dim-${u.unitId}-${month}`));
     }
     for (let d = addDays(today, -45); d < today; d = addDays(d, 1)) {
       events.push(ev('CensusRecorded', { unitId: u.unitId, date: d, patients: Math.max(0, u.beds - Math.floor(hash01(`${u.unitId}${d}`) * 3)) }, `fx-census-${u.unitId}-${d}`));
