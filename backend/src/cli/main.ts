@@ -3,11 +3,10 @@ import { allProjections } from '@pks/projections';
 import { Role } from '@pks/contracts';
 import { issueEmbeddedToken, loadOrCreateEmbeddedSecret } from '../auth/token-verifier.js';
 import { configFromEnv, dataPaths } from '../config/config.js';
-import { getSQLiteEventStore } from '../event-store/sqlite/sqlite-event-store.js';
+import { openEventStore, openSnapshotStore } from '../cluster/node-resources.js';
 import { CatalogFeed } from '../ingest/catalog-feed.js';
 import { IngestService } from '../ingest/ingest-service.js';
 import { rebuildProjections } from '../projection-runner/projection-runner.js';
-import { getSQLiteSnapshotStore } from '../projection-runner/sqlite-snapshot-store.js';
 import { startPlatform } from '../platform/start-platform.js';
 import { VERSION } from '../platform/version.js';
 import { importFile } from './import-file.js';
@@ -23,6 +22,10 @@ Commands:
       --host H          bind address (default 127.0.0.1, env PKS_HOST)
       --data DIR        data directory (default ./data, env PKS_DATA_DIR)
       --no-simulation   do not feed the simulated hospital (env PKS_SIMULATION=off)
+  serve                 an API and live-gateway node of a multi-node setup (PKS_STORE=postgres, PKS_BUS=nats): ingest,
+                        queries and socket.io from its own read replica; run several behind a proxy
+  project               the projection runner of a multi-node setup: follows the log, and while it holds the leader
+                        lock publishes live changes on NATS and writes the shared snapshot; run two (one standby)
   rebuild               replay the whole log into fresh projections, with progress; saves them as the snapshot
   import FILE           import events from an NDJSON (.ndjson) or JSON array (.json) file through the API's validation
       --atomic          (JSON files) store nothing unless every event is valid
@@ -66,8 +69,16 @@ async function main(argv: string[]): Promise<number> {
   const list = (v: string | undefined) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : []);
 
   switch (command) {
-    case 'start': {
-      const platform = await startPlatform(config, (line) => process.stderr.write(`${line}\n`));
+    case 'start':
+    case 'serve':
+    case 'project': {
+      const log = (line: string) => process.stderr.write(`${line}\n`);
+      const platform =
+        command === 'serve'
+          ? await (await import('../cluster/start-serve-node.js')).startServeNode(config, log)
+          : command === 'project'
+            ? await (await import('../cluster/start-project-node.js')).startProjectNode(config, log)
+            : await startPlatform(config, log);
       const stop = (signal: string) => {
         process.stderr.write(`${signal}: stopping (writing projection snapshot)…\n`);
         platform.close().then(
@@ -83,8 +94,8 @@ async function main(argv: string[]): Promise<number> {
       return new Promise<number>(() => {});
     }
     case 'rebuild': {
-      const store = getSQLiteEventStore({ path: paths.events });
-      const snapshots = getSQLiteSnapshotStore({ path: paths.snapshots });
+      const store = await openEventStore(config);
+      const { snapshots } = await openSnapshotStore(config);
       const bar = progressBar('rebuild', 'events');
       const result = await rebuildProjections({
         store,
@@ -103,8 +114,8 @@ async function main(argv: string[]): Promise<number> {
     case 'import': {
       const file = positionals[1];
       if (!file) throw new Error('usage: pks import FILE (.ndjson or .json)');
-      const store = getSQLiteEventStore({ path: paths.events });
-      const snapshots = getSQLiteSnapshotStore({ path: paths.snapshots });
+      const store = await openEventStore(config);
+      const { snapshots } = await openSnapshotStore(config);
       const catalog = new CatalogFeed(store, snapshots);
       await catalog.start();
       const service = new IngestService(store, catalog);
@@ -124,7 +135,7 @@ async function main(argv: string[]): Promise<number> {
     case 'token': {
       if (config.auth.mode !== 'embedded') throw new Error('tokens are issued by your OIDC provider when PKS_AUTH_MODE=oidc');
       const role = Role.parse(values.role ?? 'integration');
-      const token = await issueEmbeddedToken(loadOrCreateEmbeddedSecret(paths.secret), {
+      const token = await issueEmbeddedToken(loadOrCreateEmbeddedSecret(config.authSecretFile ?? paths.secret), {
         sub: values.sub ?? role,
         role,
         ...(values.name && { name: values.name }),

@@ -10,8 +10,6 @@ export interface ClusterOptions {
   retryMs: number;
   /** PKS_LEADER_CHECK_MS: how often the leader checks its lock connection, default 1,000 (a check may take up to twice that) */
   checkMs: number;
-  /** PKS_REPLICA_WAIT_MS: how long an API node waits for its replica to reach a live update's position, default 10,000 */
-  replicaWaitMs: number;
 }
 
 export function clusterOptionsFromEnv(env: NodeJS.ProcessEnv, config: PlatformConfig): ClusterOptions {
@@ -23,7 +21,6 @@ export function clusterOptionsFromEnv(env: NodeJS.ProcessEnv, config: PlatformCo
     leaderLock: lock,
     retryMs: num(env.PKS_LEADER_RETRY_MS, 500),
     checkMs: num(env.PKS_LEADER_CHECK_MS, 1000),
-    replicaWaitMs: num(env.PKS_REPLICA_WAIT_MS, 10_000),
   };
 }
 

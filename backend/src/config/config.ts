@@ -79,7 +79,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, overrides: P
     maxEventsPerRequest: num(env.PKS_MAX_EVENTS_PER_REQUEST, 100_000),
     snapshotEveryMs: num(env.PKS_SNAPSHOT_EVERY_MS, 60_000),
     snapshotEveryEvents: num(env.PKS_SNAPSHOT_EVERY_EVENTS, 200_000),
-    logLevel: env.PKS_LOG_LEVEL ?? 'info',
+    logLevel: env.PKS_LOG_LEVEL ?? 'warn',
     frontendDir: env.PKS_FRONTEND_DIR ?? null,
     ...overrides,
   };

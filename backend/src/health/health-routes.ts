@@ -13,6 +13,8 @@ export interface HealthOptions {
   version: string;
   /** lag above which health says degraded */
   maxHealthyLag?: number;
+  /** this node's id and role (multi-node) */
+  node?: () => NonNullable<HealthResponse['node']>;
 }
 
 const started = Date.now();
@@ -42,6 +44,7 @@ export async function healthRoutes(app: FastifyInstance, options: HealthOptions)
       projections,
       lastEventAt: options.runner.lastEvent.recordedAt,
       catchingUp: options.runner.catchingUp,
+      ...(options.node && { node: options.node() }),
     };
     reply.code(degraded ? 503 : 200);
     return body;

@@ -3,7 +3,7 @@ import { registerAuth } from '../auth/auth-plugin.js';
 import type { TokenVerifier } from '../auth/token-verifier.js';
 import type { Bus } from '../bus/bus.js';
 import type { EventStore } from '../event-store/event-store.js';
-import { healthRoutes } from '../health/health-routes.js';
+import { healthRoutes, type HealthOptions } from '../health/health-routes.js';
 import { ingestRoutes } from '../ingest/ingest-routes.js';
 import type { IngestService } from '../ingest/ingest-service.js';
 import { buildOpenApiDocument } from '../openapi/openapi-document.js';
@@ -33,6 +33,8 @@ export interface AppDependencies {
   maxBodyBytes: number;
   maxEventsPerRequest: number;
   logger?: boolean | { level: string };
+  /** this node's id and role in health (multi-node) */
+  node?: HealthOptions['node'];
 }
 
 /** The fastify app: one encapsulated plugin per area, every route behind a bearer token unless marked public. */
@@ -46,7 +48,7 @@ export async function buildApp(deps: AppDependencies): Promise<{ app: FastifyIns
   registerErrorHandler(app);
   registerAuth(app, deps.verifier);
 
-  await app.register(healthRoutes, { store: deps.store, runner: deps.runner, bus: deps.bus, docs, version: deps.version });
+  await app.register(healthRoutes, { store: deps.store, runner: deps.runner, bus: deps.bus, docs, version: deps.version, ...(deps.node && { node: deps.node }) });
   await app.register(ingestRoutes, { service: deps.ingest, docs, maxBodyBytes: deps.maxBodyBytes, maxEventsPerRequest: deps.maxEventsPerRequest });
   await app.register(authRoutes, { docs, runner: deps.runner, audit: deps.audit, embeddedSecret: deps.embeddedSecret });
   await app.register(queryRoutes, { docs, runner: deps.runner, audit: deps.audit });

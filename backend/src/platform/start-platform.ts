@@ -1,10 +1,11 @@
 import { allProjections } from '@pks/projections';
 import { embeddedTokenVerifier, loadOrCreateEmbeddedSecret, oidcTokenVerifier, type TokenVerifier } from '../auth/token-verifier.js';
 import type { Bus } from '../bus/bus.js';
-import { createInProcessBus } from '../bus/in-process-bus.js';
+import { countingEventStore, describeStore, openBus, openEventStore, openSnapshotStore } from '../cluster/node-resources.js';
+import { registerMetricsRoute, startMetricsListener } from '../metrics/metrics-routes.js';
+import { createNodeMetrics, type NodeMetrics } from '../metrics/node-metrics.js';
 import { dataPaths, type PlatformConfig } from '../config/config.js';
 import type { EventStore } from '../event-store/event-store.js';
-import { getSQLiteEventStore } from '../event-store/sqlite/sqlite-event-store.js';
 import { getSQLiteAuditLog } from '../audit/audit-log.js';
 import { buildApp } from '../http/build-app.js';
 import { LivePublisher } from '../live/live-publisher.js';
@@ -12,8 +13,6 @@ import { liveCellRows } from '../live/live-models.js';
 import { CatalogFeed } from '../ingest/catalog-feed.js';
 import { IngestService } from '../ingest/ingest-service.js';
 import { ProjectionRunner } from '../projection-runner/projection-runner.js';
-import { getSQLiteSnapshotStore } from '../projection-runner/sqlite-snapshot-store.js';
-import type { SnapshotStore } from '../projection-runner/snapshot-store.js';
 import { createHospital } from '../simulation/create-hospital.js';
 import { SimulatedFeed } from '../simulation/simulated-feed.js';
 import { VERSION } from './version.js';
@@ -29,16 +28,20 @@ export interface Platform {
 
 export function tokenVerifierFor(config: PlatformConfig): { verifier: TokenVerifier; embeddedSecret: Uint8Array | null } {
   if (config.auth.mode === 'oidc') return { verifier: oidcTokenVerifier(config.auth), embeddedSecret: null };
-  const secret = loadOrCreateEmbeddedSecret(dataPaths(config.dataDir).secret);
+  const secret = loadOrCreateEmbeddedSecret(config.authSecretFile ?? dataPaths(config.dataDir).secret);
   return { verifier: embeddedTokenVerifier(secret), embeddedSecret: secret };
 }
 
-/** Starts the embedded platform: SQLite store, projections with snapshots, in-process bus, HTTP API. */
+/**
+ * Starts the platform on one node: store (PKS_STORE, default SQLite), projections with snapshots, bus (PKS_BUS,
+ * default in-process), live publisher, HTTP API. Several nodes: `pks serve` and `pks project` (../cluster/).
+ */
 export async function startPlatform(config: PlatformConfig, log: (line: string) => void = () => {}): Promise<Platform> {
   const paths = dataPaths(config.dataDir);
-  const store = getSQLiteEventStore({ path: paths.events });
-  const snapshots: SnapshotStore = getSQLiteSnapshotStore({ path: paths.snapshots });
-  const bus = createInProcessBus();
+  let metrics: NodeMetrics | null = null;
+  const store = countingEventStore(await openEventStore(config), (n) => metrics?.eventsAppended(n));
+  const { snapshots } = await openSnapshotStore(config);
+  const bus = await openBus(config);
   const runner = new ProjectionRunner({
     store,
     projections: allProjections(),
@@ -55,7 +58,8 @@ export async function startPlatform(config: PlatformConfig, log: (line: string) 
   const publisher = new LivePublisher(runner, bus, liveCellRows(runner));
   publisher.start();
   const { verifier, embeddedSecret } = tokenVerifierFor(config);
-  const { app } = await buildApp({
+  metrics = createNodeMetrics({ nodeId: config.nodeId, version: VERSION, role: () => 'single', store, runner, busKind: bus.kind, busState: () => (bus as { state?: () => string }).state?.() ?? 'connected' });
+  const { app, docs, live } = await buildApp({
     store,
     runner,
     bus,
@@ -68,9 +72,15 @@ export async function startPlatform(config: PlatformConfig, log: (line: string) 
     maxBodyBytes: config.maxBodyBytes,
     maxEventsPerRequest: config.maxEventsPerRequest,
     logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
+    node: () => ({ id: config.nodeId, role: 'single' }),
   });
+  const nodeMetrics = metrics;
+  live.onEmit((message) => nodeMetrics.updateEmitted(message));
+  nodeMetrics.setLiveSources({ connectedClients: () => live.connections, waitingUpdates: () => live.waitingUpdates });
+  registerMetricsRoute(app, { metrics: nodeMetrics, token: config.metrics.token, verifier, docs });
+  const metricsListener = config.metrics.port === null ? null : await startMetricsListener({ host: config.metrics.host, port: config.metrics.port, metrics: nodeMetrics, token: config.metrics.token });
   const address = await app.listen({ host: config.host, port: config.port });
-  log(`PKS ${VERSION} listening on ${address} (store ${paths.events})`);
+  log(`PKS ${VERSION} listening on ${address} (store ${describeStore(config)}, bus ${bus.kind})${metricsListener ? `; metrics on ${metricsListener.url}` : ''}`);
 
   // the simulated hospital feeds events through the same ingest (validation, idempotency) as any source
   let feed: SimulatedFeed | null = null;
@@ -106,6 +116,7 @@ export async function startPlatform(config: PlatformConfig, log: (line: string) 
       closing ??= (async () => {
         await feed?.stop();
         await app.close();
+        await metricsListener?.close();
         publisher.stop();
         audit.close();
         await catalog.stop();

@@ -19,6 +19,14 @@ export const HealthResponse = z
     ),
     lastEventAt: z.string().nullable().describe('recordedAt of the last event the projections applied'),
     catchingUp: z.boolean(),
+    node: z
+      .object({
+        id: z.string(),
+        role: z.enum(['single', 'leader', 'standby', 'replica']).describe('single: `pks start`; leader/standby: `pks project`; replica: `pks serve`'),
+        leaderLock: z.string().optional().describe('how the projection runner leader is chosen (postgres-advisory-lock, none)'),
+      })
+      .optional()
+      .describe('this node in a multi-node setup'),
   })
   .meta({ id: 'HealthResponse' });
 export type HealthResponse = z.infer<typeof HealthResponse>;

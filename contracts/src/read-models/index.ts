@@ -5,3 +5,5 @@ export * from './staffing-overview.js';
 export * from './performed-time.js';
 export * from './staff-volume.js';
 export * from './chppd.js';
+export * from './alerts.js';
+export * from './gap-candidates.js';
