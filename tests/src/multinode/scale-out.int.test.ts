@@ -138,7 +138,8 @@ describe('scale-out: two API nodes, a projection runner and its standby on Postg
     await Promise.all([api2.exited, leader.exited]);
 
     // the standby takes over; measured from the kill to its health saying leader
-    const failoverMs = (await waitUntil('the standby to lead', async () => (await standby.health().catch(() => null))?.node?.role === 'leader', 15_000)) + (Date.now() - killedAt - (Date.now() - killedAt));
+    await waitUntil('the standby to lead', async () => (await standby.health().catch(() => null))?.node?.role === 'leader', 15_000);
+    const failoverMs = Date.now() - killedAt;
     const takeoverAt = Date.now();
     // clients of the dead node are on the surviving node again
     await waitUntil('clients of the killed node to reconnect', () => clients.every((c) => c.url === api1.url), 15_000);

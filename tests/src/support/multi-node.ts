@@ -167,6 +167,10 @@ export async function startMultiNodeTopology(options: MultiNodeOptions = {}): Pr
       ...Array.from({ length: projectionNodes - 1 }, (_, i) => topology.startProjectionNode(`projector${i + 2}`)),
       ...Array.from({ length: options.apiNodes ?? 2 }, (_, i) => topology.startApiNode(`api${i + 1}`)),
     ]);
+    // in name order, whichever process was up first
+    const byName = (a: NodeProcess, b: NodeProcess) => a.name.localeCompare(b.name, 'en', { numeric: true });
+    api.sort(byName);
+    projectors.sort(byName);
   } catch (error) {
     await topology.close().catch(() => undefined);
     throw error;
