@@ -4,6 +4,8 @@ import { startTestPlatform, type TestPlatform } from '@pks/backend';
 import { exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
 import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+type SigningKey = Parameters<SignJWT['sign']>[0];
 import { organisation } from '../support/small-hospital.js';
 
 /** Production mode: JWTs from an OIDC issuer, verified against its JWKS (here a local JWKS server). */
@@ -11,12 +13,12 @@ describe('OIDC mode', () => {
   let jwks: Server;
   let issuer = '';
   let p: TestPlatform;
-  let sign: (claims: Record<string, unknown>, options?: { issuer?: string; expiresIn?: string; key?: CryptoKey }) => Promise<string>;
-  let otherKey: CryptoKey;
+  let sign: (claims: Record<string, unknown>, options?: { issuer?: string; expiresIn?: string; key?: SigningKey }) => Promise<string>;
+  let otherKey: SigningKey;
 
   beforeAll(async () => {
     const { publicKey, privateKey } = await generateKeyPair('RS256', { extractable: true });
-    otherKey = (await generateKeyPair('RS256')).privateKey as CryptoKey;
+    otherKey = (await generateKeyPair('RS256')).privateKey;
     const jwk: JWK = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' };
     jwks = createServer((request, response) => {
       if (request.url === '/jwks.json') response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [jwk] }));
@@ -32,7 +34,7 @@ describe('OIDC mode', () => {
         .setAudience('pks-api')
         .setIssuedAt()
         .setExpirationTime(options.expiresIn ?? '10m')
-        .sign(options.key ?? (privateKey as CryptoKey));
+        .sign(options.key ?? privateKey);
     p = await startTestPlatform({ auth: { mode: 'oidc', issuer, jwksUrl: `${issuer}/jwks.json`, audience: 'pks-api' } });
     const integration = await sign({ pks_role: 'integration', sub: 'feed' });
     expect((await p.post(organisation(), { token: integration })).status).toBe(200);
@@ -78,7 +80,7 @@ describe('OIDC mode', () => {
     const forged = io(p.url, { path: '/socket.io', transports: ['websocket'], auth: { token: await sign({ pks_role: 'admin' }, { key: otherKey }) }, reconnection: false, forceNew: true });
     await expect(
       new Promise((resolve, reject) => {
-        forged.once('connect', resolve);
+        forged.once('connect', () => resolve(undefined));
         forged.once('connect_error', reject);
       }),
     ).rejects.toThrow();
