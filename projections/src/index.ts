@@ -13,3 +13,5 @@ export * from './gap-list/index.js';
 export * from './schedule-vs-plan/index.js';
 export * from './outcome-vs-plan/index.js';
 export * from './performed-time/index.js';
+export * from './alerts/index.js';
+export * from './staffing-actions/index.js';

@@ -6,8 +6,9 @@ import { gapList } from './gap-list/gap-list.js';
 import { scheduleVsPlan } from './schedule-vs-plan/schedule-vs-plan.js';
 import { outcomeVsPlan } from './outcome-vs-plan/outcome-vs-plan.js';
 import { performedTime } from './performed-time/performed-time-projection.js';
+import { alerts } from './alerts/alerts-projection.js';
 
 /** Every projection the runner keeps live, in the order they are applied. */
 export function allProjections(): Projection<any>[] {
-  return [referenceCatalog, eventsPerUnit, staffRoster, gapList, scheduleVsPlan, outcomeVsPlan, performedTime];
+  return [referenceCatalog, eventsPerUnit, staffRoster, gapList, scheduleVsPlan, outcomeVsPlan, performedTime, alerts];
 }

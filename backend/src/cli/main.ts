@@ -11,6 +11,7 @@ import { startPlatform } from '../platform/start-platform.js';
 import { VERSION } from '../platform/version.js';
 import { importFile } from './import-file.js';
 import { progressBar } from './progress.js';
+import { simulateCommand } from './simulate.js';
 
 const USAGE = `pks ${VERSION} — real-time staffing monitor (PKS)
 
@@ -34,6 +35,12 @@ Commands:
       --sub S           subject (client or user id, default: the role)
       --units A,B       units (manager)   --pools P   pools (staffing centre)   --departments D   departments (tactical)
       --ttl 12h         lifetime (e.g. 30m, 12h, 30d)
+  simulate              write the simulated hospital's history as NDJSON (setup events first), for import and benchmarks
+      --out FILE        the NDJSON file to write (replaced)
+      --scale S         tiny | small | medium | large (default small)   --seed N   (default 42)
+      --from DATE       first day (YYYY-MM-DD = midnight UTC, or an ISO instant; default 2026-01-05)
+      --to DATE         end, exclusive (default: 7 days after --from)
+      --prologue        also the earlier events that still matter at --from   --no-faults   no invalid/duplicate events
   help                  this text
 
 Stop the server with Ctrl-C: it writes a projection snapshot and closes the store.`;
@@ -55,6 +62,13 @@ async function main(argv: string[]): Promise<number> {
       departments: { type: 'string' },
       ttl: { type: 'string' },
       name: { type: 'string' },
+      scale: { type: 'string' },
+      seed: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      out: { type: 'string' },
+      prologue: { type: 'boolean' },
+      'no-faults': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -145,6 +159,19 @@ async function main(argv: string[]): Promise<number> {
         expiresIn: values.ttl ?? (role === 'integration' ? '30d' : '12h'),
       });
       process.stdout.write(`${token}\n`);
+      return 0;
+    }
+    case 'simulate': {
+      const summary = await simulateCommand({
+        ...(values.scale !== undefined && { scale: values.scale }),
+        ...(values.seed !== undefined && { seed: values.seed }),
+        ...(values.from !== undefined && { from: values.from }),
+        ...(values.to !== undefined && { to: values.to }),
+        ...(values.out !== undefined && { out: values.out }),
+        prologue: values.prologue === true,
+        noFaults: values['no-faults'] === true,
+      });
+      process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
       return 0;
     }
     case 'help':

@@ -25,6 +25,8 @@ export interface HandoverPlan {
  */
 export class LiveHandover {
   private readonly observed = new Map<string, number>();
+  /** chains this node published itself up to `base` (after a demotion): their ends are complete */
+  private readonly own = new Set<string>();
   /** chain → { model, unitId, key → position of the batch that changed it } */
   private readonly pending = new Map<string, { model: string; unitId: string; keys: Map<string, number> }>();
   private base: number | null;
@@ -39,7 +41,10 @@ export class LiveHandover {
     /** after a demotion: the chains this node published itself, complete up to `base` */
     seed?: { chains: ReadonlyMap<string, number>; base: number },
   ) {
-    for (const [chain, position] of seed?.chains ?? []) this.observed.set(chain, position);
+    for (const [chain, position] of seed?.chains ?? []) {
+      this.observed.set(chain, position);
+      this.own.add(chain);
+    }
     this.base = seed?.base ?? null;
   }
 
@@ -97,8 +102,9 @@ export class LiveHandover {
     const position = this.runner.position;
     const startPosition = this.base ?? position;
     const chains = new Map<string, number>();
-    // a chain continues where the old leader's message ended only if every change after it was seen here
-    for (const [chain, end] of this.observed) if (end >= startPosition) chains.set(chain, end);
+    // a chain continues where the old leader's message ended only if every change after it was seen here (or this
+    // node published the chain itself up to its base)
+    for (const [chain, end] of this.observed) if (end >= startPosition || this.own.has(chain)) chains.set(chain, end);
     const changes: Change[] = [];
     for (const entry of this.pending.values()) {
       for (const key of entry.keys.keys()) changes.push({ model: entry.model, unitId: entry.unitId, key } as Change);

@@ -38,7 +38,10 @@ export function busConfigOf(config: PlatformConfig): BusConfig {
     url: config.natsUrl,
     name: `pks-${config.nodeId}`,
     // with a subject prefix, the durable (alert) stream is the installation's own
-    ...(prefix !== '' && { stream: { name: `PKS_ALERTS_${streamToken(prefix)}`, subjects: [`${prefix}.pks.alerts.>`] } }),
+    stream: {
+      ...(prefix !== '' && { name: `PKS_ALERTS_${streamToken(prefix)}`, subjects: [`${prefix}.pks.alerts.>`] }),
+      replicas: config.natsStreamReplicas,
+    },
   };
 }
 

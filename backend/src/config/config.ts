@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
+import { alertingFromEnv, workingTimeFromEnv, type AlertingConfig, type WorkingTimeConfig } from '../alerts/alerting-config.js';
 
 export interface PlatformConfig {
   dataDir: string;
@@ -17,11 +19,13 @@ export interface PlatformConfig {
   natsUrl: string;
   /** PKS_NATS_SUBJECT_PREFIX: prepended to every bus subject (several installations on one NATS); default none */
   natsSubjectPrefix: string;
+  /** PKS_NATS_STREAM_REPLICAS: replicas of the durable (JetStream) stream in a NATS cluster, default 1 */
+  natsStreamReplicas: number;
   /** PKS_NODE_ID: this node's name in health, metrics and connection names (default host-pid) */
   nodeId: string;
   /** PKS_AUTH_SECRET_FILE: the embedded signing key, shared by every node (default data/auth/secret.key) */
   authSecretFile: string | null;
-  /** PKS_METRICS_TOKEN: bearer token for GET /metrics (admins' tokens work too); PKS_METRICS_HOST/PORT: a separate listener */
+  /** PKS_METRICS_TOKEN (or PKS_METRICS_TOKEN_FILE): bearer token for GET /metrics (admins' tokens work too); PKS_METRICS_HOST/PORT: a separate listener */
   metrics: { token: string | null; host: string; port: number | null };
   auth: { mode: 'embedded' } | { mode: 'oidc'; issuer: string; jwksUrl: string; audience?: string };
   simulation: { enabled: boolean; scale: 'tiny' | 'small' | 'medium' | 'large'; speed: number; seed: number; historyDays: number };
@@ -32,6 +36,10 @@ export interface PlatformConfig {
   logLevel: string;
   /** serve the built dashboard from this folder when present */
   frontendDir: string | null;
+  /** alert engine, outbox and webhook timings (PKS_ALERTS, PKS_ALERT_*, PKS_WEBHOOK_*; see alerts/alerting-config.ts); unset = defaults */
+  alerting?: Partial<AlertingConfig>;
+  /** working-time rules of staffing commands (PKS_DAILY_REST_HOURS, PKS_WEEKLY_CAP_HOURS); unset = 11 h and 48 h */
+  workingTime?: Partial<WorkingTimeConfig>;
 }
 
 const num = (v: string | undefined, fallback: number) => (v === undefined || v === '' ? fallback : Number(v));
@@ -60,10 +68,11 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, overrides: P
     bus: busKind(env.PKS_BUS),
     natsUrl: env.PKS_NATS_URL || 'nats://127.0.0.1:4222',
     natsSubjectPrefix: env.PKS_NATS_SUBJECT_PREFIX ?? '',
+    natsStreamReplicas: num(env.PKS_NATS_STREAM_REPLICAS, 1),
     nodeId: env.PKS_NODE_ID || `${hostname()}-${process.pid}`,
     authSecretFile: env.PKS_AUTH_SECRET_FILE ? resolve(env.PKS_AUTH_SECRET_FILE) : null,
     metrics: {
-      token: env.PKS_METRICS_TOKEN || null,
+      token: env.PKS_METRICS_TOKEN || (env.PKS_METRICS_TOKEN_FILE ? readFileSync(env.PKS_METRICS_TOKEN_FILE, 'utf8').trim() || null : null),
       host: env.PKS_METRICS_HOST || '127.0.0.1',
       port: env.PKS_METRICS_PORT ? Number(env.PKS_METRICS_PORT) : null,
     },
@@ -81,6 +90,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, overrides: P
     snapshotEveryEvents: num(env.PKS_SNAPSHOT_EVERY_EVENTS, 200_000),
     logLevel: env.PKS_LOG_LEVEL ?? 'warn',
     frontendDir: env.PKS_FRONTEND_DIR ?? null,
+    alerting: alertingFromEnv(env),
+    workingTime: workingTimeFromEnv(env),
     ...overrides,
   };
 }

@@ -14,6 +14,11 @@ import { authRoutes } from '../auth/auth-routes.js';
 import { LiveGateway } from '../live/live-gateway.js';
 import { liveModelHandlers } from '../live/live-models.js';
 import { queryRoutes } from '../queries/query-routes.js';
+import { alertRoutes } from '../alerts/alert-routes.js';
+import { DEFAULT_WORKING_TIME_CONFIG, type WorkingTimeConfig } from '../alerts/alerting-config.js';
+import { webhookRoutes } from '../alerts/webhooks/webhook-routes.js';
+import type { WebhookStore } from '../alerts/webhooks/webhook-store.js';
+import { staffingRoutes } from '../commands/staffing-routes.js';
 import { registerErrorHandler } from './error-handler.js';
 import { staticFrontend } from './static-frontend.js';
 
@@ -35,6 +40,10 @@ export interface AppDependencies {
   logger?: boolean | { level: string };
   /** this node's id and role in health (multi-node) */
   node?: HealthOptions['node'];
+  /** webhook subscribers of alerts (the data directory's webhooks.sqlite); absent: the webhook routes answer 503 */
+  webhooks?: WebhookStore | null;
+  /** working-time rules of staffing commands (default 11 h daily rest, 48 h weekly cap) */
+  workingTime?: Partial<WorkingTimeConfig>;
 }
 
 /** The fastify app: one encapsulated plugin per area, every route behind a bearer token unless marked public. */
@@ -52,6 +61,9 @@ export async function buildApp(deps: AppDependencies): Promise<{ app: FastifyIns
   await app.register(ingestRoutes, { service: deps.ingest, docs, maxBodyBytes: deps.maxBodyBytes, maxEventsPerRequest: deps.maxEventsPerRequest });
   await app.register(authRoutes, { docs, runner: deps.runner, audit: deps.audit, embeddedSecret: deps.embeddedSecret });
   await app.register(queryRoutes, { docs, runner: deps.runner, audit: deps.audit });
+  await app.register(alertRoutes, { docs, runner: deps.runner, store: deps.store, audit: deps.audit });
+  await app.register(webhookRoutes, { docs, store: deps.store, audit: deps.audit, webhooks: deps.webhooks ?? null });
+  await app.register(staffingRoutes, { docs, runner: deps.runner, store: deps.store, audit: deps.audit, workingTime: { ...DEFAULT_WORKING_TIME_CONFIG, ...deps.workingTime } });
   await app.register(staticFrontend, { dir: deps.frontendDir ?? null });
 
   const live = new LiveGateway({

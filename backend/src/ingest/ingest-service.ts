@@ -1,4 +1,5 @@
 import {
+  SERVER_ONLY_EVENT_TYPES,
   validateEvent,
   type EventType,
   type IngestItemResult,
@@ -52,7 +53,10 @@ export class IngestService {
         results[slot] = { ...base, ...(id !== undefined && { id }), status: 'rejected', errors: checked.issues };
         return;
       }
-      const issues = checkReferences(working, checked.event);
+      // alert lifecycle and rule configuration come from the server's own engine and APIs, never from a source
+      const issues = SERVER_ONLY_EVENT_TYPES.has(checked.event.type)
+        ? [{ path: 'type', message: `${checked.event.type} is appended by the server only (alert engine, /api/v1/alerts and /api/v1/alert-rules); sources cannot send it` }]
+        : checkReferences(working, checked.event);
       if (issues.length > 0) {
         results[slot] = { ...base, id: checked.event.id, status: 'rejected', errors: issues };
         return;

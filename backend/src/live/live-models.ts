@@ -16,6 +16,7 @@ import { presentPeople, readModelDefinitions } from '../queries/query-routes.js'
 import { resolveScope } from '../queries/scope.js';
 import type { LiveModelHandler } from './live-gateway.js';
 import type { CellRows } from './live-publisher.js';
+import { alertCellRows, alertLiveHandler } from '../alerts/alert-live.js';
 
 /** Rows the publisher sends for changed cells, per model (null: receivers refetch). */
 export function liveCellRows(runner: ProjectionRunner): Partial<Record<LiveModel, CellRows>> {
@@ -37,6 +38,7 @@ export function liveCellRows(runner: ProjectionRunner): Partial<Record<LiveModel
     chppd: () => null,
     'schedule-vs-plan': () => null,
     'outcome-vs-plan': () => null,
+    alerts: alertCellRows(runner),
   };
 }
 
@@ -66,6 +68,7 @@ export function liveModelHandlers(runner: ProjectionRunner, audit: AuditLog): Li
   const catalog = () => runner.state<ReferenceCatalogState>('reference-catalog');
   return [
     ...refetchHandlers(runner, audit),
+    alertLiveHandler(runner),
     {
       model: 'gap-list',
       open(principal, raw) {

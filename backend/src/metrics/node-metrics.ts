@@ -45,11 +45,8 @@ export function createNodeMetrics(sources: NodeMetricsSources): NodeMetrics {
   let live: Pick<NodeMetricsSources, 'connectedClients' | 'waitingUpdates'> = { ...(sources.connectedClients && { connectedClients: sources.connectedClients }), ...(sources.waitingUpdates && { waitingUpdates: sources.waitingUpdates }) };
 
   // one store read per scrape, shared by the position and lag gauges
-  let head: { at: number; value: Promise<number> } | null = null;
-  const headPosition = () => {
-    if (!head || Date.now() - head.at > 250) head = { at: Date.now(), value: sources.store.headPosition() };
-    return head.value;
-  };
+  let head: Promise<number> | null = null;
+  const headPosition = () => (head ??= sources.store.headPosition());
 
   const appended = new Counter({ name: 'pks_events_appended_total', help: 'Events appended to the store through this node (ingest and commands); rate() gives the ingest rate', registers: [registry] });
   const latency = new Histogram({
@@ -157,6 +154,7 @@ export function createNodeMetrics(sources: NodeMetricsSources): NodeMetrics {
       live = next;
     },
     async render() {
+      head = null;
       return { contentType: registry.contentType, body: await registry.metrics() };
     },
   };

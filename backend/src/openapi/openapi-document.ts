@@ -92,7 +92,12 @@ export function buildOpenApiDocument(docs: RouteDocs, info: { version: string; s
       tags: route.tags,
       ...(route.roles === 'public' ? { security: [] } : {}),
       ...(Array.isArray(route.roles) && { 'x-roles': route.roles }),
-      ...(route.query && { parameters: queryParameters(Array.isArray(route.query) ? route.query : [route.query]) }),
+      ...((route.query || route.pathParams) && {
+        parameters: [
+          ...(route.pathParams ? queryParameters([route.pathParams]).map((p) => ({ ...p, in: 'path', required: true })) : []),
+          ...(route.query ? queryParameters(Array.isArray(route.query) ? route.query : [route.query]) : []),
+        ],
+      }),
       ...(route.body && {
         requestBody: {
           required: true,

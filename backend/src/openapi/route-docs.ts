@@ -11,6 +11,8 @@ export interface RouteDoc {
   roles: readonly Role[] | 'public' | 'any';
   /** the query string: one schema, or several whose fields are merged */
   query?: z.ZodType | z.ZodType[];
+  /** path parameters (`{name}` in `path`): an object schema, one field per parameter */
+  pathParams?: z.ZodType;
   body?: { description?: string; content: Record<string, z.ZodType> };
   responses: Record<number, { description: string; content?: Record<string, z.ZodType | 'text'> }>;
 }

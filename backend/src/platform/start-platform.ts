@@ -16,6 +16,9 @@ import { ProjectionRunner } from '../projection-runner/projection-runner.js';
 import { createHospital } from '../simulation/create-hospital.js';
 import { SimulatedFeed } from '../simulation/simulated-feed.js';
 import { VERSION } from './version.js';
+import { AlertingServices } from '../alerts/alerting.js';
+import { DEFAULT_ALERTING, webhookDbPath } from '../alerts/alerting-config.js';
+import { getSQLiteWebhookStore } from '../alerts/webhooks/webhook-store.js';
 
 export interface Platform {
   url: string;
@@ -23,6 +26,8 @@ export interface Platform {
   runner: ProjectionRunner;
   bus: Bus;
   ingest: IngestService;
+  /** the alert engine, outbox and webhook dispatcher (null with PKS_ALERTS=off) */
+  alerting: AlertingServices | null;
   close(): Promise<void>;
 }
 
@@ -57,6 +62,11 @@ export async function startPlatform(config: PlatformConfig, log: (line: string) 
   const audit = getSQLiteAuditLog({ path: paths.audit });
   const publisher = new LivePublisher(runner, bus, liveCellRows(runner));
   publisher.start();
+  // alerts: webhook subscribers in the data directory; engine + outbox + dispatcher on this (the only) node
+  const alertingConfig = { ...DEFAULT_ALERTING, ...config.alerting };
+  const webhooks = getSQLiteWebhookStore({ path: webhookDbPath(config.dataDir) });
+  const alerting = alertingConfig.enabled ? new AlertingServices({ runner, store, bus, webhooks, config: alertingConfig, log }) : null;
+  await alerting?.start();
   const { verifier, embeddedSecret } = tokenVerifierFor(config);
   metrics = createNodeMetrics({ nodeId: config.nodeId, version: VERSION, role: () => 'single', store, runner, busKind: bus.kind, busState: () => (bus as { state?: () => string }).state?.() ?? 'connected' });
   const { app, docs, live } = await buildApp({
@@ -73,6 +83,8 @@ export async function startPlatform(config: PlatformConfig, log: (line: string) 
     maxEventsPerRequest: config.maxEventsPerRequest,
     logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
     node: () => ({ id: config.nodeId, role: 'single' }),
+    webhooks,
+    ...(config.workingTime && { workingTime: config.workingTime }),
   });
   const nodeMetrics = metrics;
   live.onEmit((message) => nodeMetrics.updateEmitted(message));
@@ -112,11 +124,14 @@ export async function startPlatform(config: PlatformConfig, log: (line: string) 
     runner,
     bus,
     ingest,
+    alerting,
     close() {
       closing ??= (async () => {
         await feed?.stop();
         await app.close();
         await metricsListener?.close();
+        await alerting?.stop();
+        webhooks.close();
         publisher.stop();
         audit.close();
         await catalog.stop();

@@ -14,10 +14,14 @@ export interface TestPlatform extends Platform {
   get(path: string, options?: { token?: string | null; accept?: string }): Promise<{ status: number; body: any; text: string; headers: Headers }>;
 }
 
-/** The real platform on a random port with a fresh data directory, for API tests. */
+/**
+ * The real platform on a random port with a fresh data directory, for API tests. The alert engine is off unless
+ * `alerting: { enabled: true }` is given: it appends alert events of its own, which would move the log positions
+ * other tests count on.
+ */
 export async function startTestPlatform(overrides: Partial<PlatformConfig> = {}): Promise<TestPlatform> {
   const dataDir = mkdtempSync(join(tmpdir(), 'pks-test-'));
-  const config = configFromEnv({}, { dataDir, port: 0, logLevel: 'silent', simulation: { enabled: false, scale: 'small', speed: 1, seed: 1, historyDays: 14 }, ...overrides });
+  const config = configFromEnv({}, { dataDir, port: 0, logLevel: 'silent', simulation: { enabled: false, scale: 'small', speed: 1, seed: 1, historyDays: 14 }, ...overrides, alerting: { enabled: false, ...overrides.alerting } });
   const platform = await startPlatform(config);
   const secret = loadOrCreateEmbeddedSecret(dataPaths(dataDir).secret);
   const token: TestPlatform['token'] = (role = 'integration', scope = {}) => issueEmbeddedToken(secret, { sub: scope.sub ?? `test-${role}`, role, ...scope });

@@ -57,6 +57,7 @@ export const StaffingRejectionCode = z.enum([
   'not-in-source',
   'source-below-minimum',
   'same-unit',
+  'idempotency-key-reused',
 ]);
 export type StaffingRejectionCode = z.infer<typeof StaffingRejectionCode>;
 

@@ -175,10 +175,11 @@ export type PerformedTimeResponse = z.infer<typeof PerformedTimeResponse>;
 // ---------------------------------------------------------------------------------------------------------------
 
 export const PerformedTimeFindingKind = z
-  .enum(['double-booked', 'unmatched-clock', 'clock-on-cancelled-shift', 'clock-far-from-shift', 'clock-on-open-shift', 'unregistered-staff'])
+  .enum(['double-booked', 'unmatched-clock', 'clock-on-cancelled-shift', 'clock-far-from-shift', 'clock-on-open-shift', 'unregistered-staff', 'overlapping-registrations'])
   .describe(
     'double-booked: one person on two overlapping shifts (counted once); unmatched-clock: a clock event no shift matches; clock-on-cancelled-shift: clocked on a shift later cancelled (not counted); ' +
-      'clock-far-from-shift: a clock time more than 12 h outside its shift (ignored); clock-on-open-shift: clock event on a shift with nobody assigned (not counted); unregistered-staff: shifts of a person with no StaffRegistered (employment form unknown)',
+      'clock-far-from-shift: a clock time more than 12 h outside its shift (ignored); clock-on-open-shift: clock event on a shift with nobody assigned (not counted); unregistered-staff: shifts of a person with no StaffRegistered (employment form unknown); ' +
+      'overlapping-registrations: two WorkRegistered of one person overlap (the overlap counted once, as the one registered later)',
   );
 export type PerformedTimeFindingKind = z.infer<typeof PerformedTimeFindingKind>;
 
@@ -186,10 +187,10 @@ export const PerformedTimeFinding = z
   .object({
     kind: PerformedTimeFindingKind,
     unitId: z.string(),
-    date: z.string().describe('local date (of the shift start or the clock event)'),
+    date: z.string().describe('local date (of the shift start, the clock event or the registration start)'),
     staffId: z.string().nullable(),
-    ids: z.string().describe('shift ids involved, comma-separated (empty for a clock event without a shift)'),
-    at: z.string().nullable().describe('the instant of the clock event, for clock findings'),
+    ids: z.string().describe('shift ids involved, comma-separated (empty for a clock event without a shift); registration ids for overlapping-registrations'),
+    at: z.string().nullable().describe('the instant of the clock event, for clock findings; the start of the overlap for overlapping-registrations'),
     message: z.string(),
   })
   .meta({ id: 'PerformedTimeFinding', description: 'A data-quality finding of performed time: handled by a stated rule, never silently.' });

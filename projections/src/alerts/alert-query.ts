@@ -60,6 +60,9 @@ export function alertRow(record: AlertRecord, unitName: string | null): AlertRow
   };
 }
 
+/** What the filters look at: a record, or a row (live updates filter rows). */
+export type AlertLike = Pick<AlertRecord, 'alertId' | 'rule' | 'unitId' | 'departmentId' | 'audience' | 'raisedAt'>;
+
 export interface AlertQuery {
   /** the units the caller may read */
   unitIds: readonly string[];
@@ -72,12 +75,12 @@ export interface AlertQuery {
   to?: string | undefined;
   limit: number;
   /** an extra visibility check (the caller's role and scope) */
-  visible?: (record: AlertRecord) => boolean;
+  visible?: (record: AlertLike) => boolean;
   unitName?: (unitId: string) => string | null;
 }
 
 /** Does a record pass the filters except status (live updates must also carry rows that left the status)? */
-export function alertMatches(record: AlertRecord, q: Pick<AlertQuery, 'audience' | 'rule' | 'from' | 'to' | 'visible'>): boolean {
+export function alertMatches(record: AlertLike, q: Pick<AlertQuery, 'audience' | 'rule' | 'from' | 'to' | 'visible'>): boolean {
   if (q.rule !== undefined && record.rule !== q.rule) return false;
   if (q.audience !== 'all' && !record.audience.includes(q.audience)) return false;
   if (q.from !== undefined && record.raisedAt < q.from) return false;

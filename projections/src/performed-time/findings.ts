@@ -3,8 +3,8 @@ import { addDays } from '../time/calendar.js';
 import { formatDate } from '../time/civil-days.js';
 import { zonedEpochMs } from '../time/zoned-time.js';
 import { idKey } from './id-index.js';
-import { doubleBookedWith, forEachShiftOfUnit, localDayOf } from './pieces.js';
-import { STATUS_ACTIVE, timeZoneOf, type PerformedTimeState } from './state.js';
+import { doubleBookedWith, forEachRegistrationOfPerson, forEachRegistrationOfUnit, forEachShiftOfUnit, localDayOf, registeredAfter } from './pieces.js';
+import { KINDS, STATUS_ACTIVE, timeZoneOf, type PerformedTimeState } from './state.js';
 
 /**
  * Data-quality findings of performed time for one unit and local dates [from, to]: every place where a rule had to
@@ -71,6 +71,37 @@ export function listPerformedTimeFindings(state: PerformedTimeState, unitId: str
           `the overlap is counted once, on ${shiftId(first)} (the one that starts first)`,
       });
     }
+  });
+
+  const r = state.registrations;
+  const registrationId = (row: number) => idKey(state.registrationIds, row);
+  const hhmm = (seconds: number) => new Date(seconds * 1000).toISOString().slice(11, 16);
+  forEachRegistrationOfUnit(state, unit, fromMs, toMs, (row) => {
+    const start = r.start[row]! * 1000;
+    if (start < fromMs || start >= toMs) return;
+    const staff = r.staff[row]!;
+    if (staff < 0) return;
+    forEachRegistrationOfPerson(state, staff, r.start[row]!, r.end[row]!, (q) => {
+      if (q === row) return;
+      const qFirst = r.start[q]! < r.start[row]! || (r.start[q] === r.start[row] && q < row);
+      // report a pair on this unit once (from its earlier registration); a partner on another unit is reported here too
+      if (r.unit[q] === unit && qFirst && r.start[q]! * 1000 >= fromMs) return;
+      const later = registeredAfter(state, q, row) ? q : row;
+      const s = Math.max(r.start[row]!, r.start[q]!);
+      const e = Math.min(r.end[row]!, r.end[q]!);
+      out.push({
+        kind: 'overlapping-registrations',
+        unitId,
+        date: dateOf(r.start[row]!),
+        staffId: staffId(staff),
+        ids: `${registrationId(row)},${registrationId(q)}`,
+        at: iso(s),
+        message:
+          `${staffId(staff)} has two overlapping work registrations, ${registrationId(row)} (${KINDS[r.kind[row]!]}, ${state.unitCodes[r.unit[row]!]}) and ` +
+          `${registrationId(q)} (${KINDS[r.kind[q]!]}, ${state.unitCodes[r.unit[q]!]}); the overlap ${hhmm(s)}–${hhmm(e)} UTC (${((e - s) / 3600).toFixed(2)} h) ` +
+          `is counted once, as ${registrationId(later)} (the one registered later)`,
+      });
+    });
   });
 
   for (const [staff, { first, count }] of unregistered) {

@@ -3,7 +3,7 @@ import { asDomainEvent, NO_CHANGES, type Change, type Projection } from '../proj
 import { parseDate } from '../time/civil-days.js';
 import { evolveUnitDirectory } from '../unit-directory/unit-directory.js';
 import { idInsert, idLookup } from './id-index.js';
-import { CLOCK_MATCH_WINDOW_S, CLOCK_SLACK_S, forEachShiftOfPerson, localDayOf, monthNumberOfDay, monthSpan } from './pieces.js';
+import { CLOCK_MATCH_WINDOW_S, CLOCK_SLACK_S, forEachRegistrationOfPerson, forEachShiftOfPerson, localDayOf, monthNumberOfDay, monthSpan } from './pieces.js';
 import {
   ABSENCE_KINDS,
   DAY_S,
@@ -402,6 +402,62 @@ function onClock(state: PerformedTimeState, e: Ev<'ClockedIn'> | Ev<'ClockedOut'
   return changes;
 }
 
+function insertRegistration(state: PerformedTimeState, staff: number, row: number): void {
+  const list = state.staffRegistrations[staff]!;
+  const starts = state.registrations.start;
+  const s = starts[row]!;
+  // registrations mostly arrive in time order: check the end first
+  if (list.length === 0 || starts[list[list.length - 1]!]! <= s) {
+    list.push(row);
+    return;
+  }
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (starts[list[mid]!]! <= s) lo = mid + 1;
+    else hi = mid;
+  }
+  list.splice(lo, 0, row);
+}
+
+function removeRegistration(state: PerformedTimeState, staff: number, row: number): void {
+  const list = state.staffRegistrations[staff]!;
+  const starts = state.registrations.start;
+  const s = starts[row]!;
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (starts[list[mid]!]! < s) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let i = lo; i < list.length && starts[list[i]!]! === s; i++) {
+    if (list[i] === row) {
+      list.splice(i, 1);
+      return;
+    }
+  }
+  removeValue(list, row);
+}
+
+/**
+ * A registration's cells: its own interval on its unit (the person's shift time there that it overlaps is on the same
+ * unit and dates) and, for the person's other registrations overlapping it, the overlap on their units (the later
+ * registration wins an overlap, so theirs can change).
+ */
+function touchRegistration(state: PerformedTimeState, changes: Change[], row: number): void {
+  const r = state.registrations;
+  const s = r.start[row]!;
+  const e = r.end[row]!;
+  touchInterval(state, changes, r.unit[row]!, s, e);
+  const staff = r.staff[row]!;
+  if (staff < 0) return;
+  forEachRegistrationOfPerson(state, staff, s, e, (q) => {
+    if (q !== row) touchInterval(state, changes, r.unit[q]!, Math.max(s, r.start[q]!), Math.min(e, r.end[q]!));
+  });
+}
+
 function onWorkRegistered(state: PerformedTimeState, e: Ev<'WorkRegistered'>): Change[] {
   const d = e.data;
   const r = state.registrations;
@@ -412,9 +468,9 @@ function onWorkRegistered(state: PerformedTimeState, e: Ev<'WorkRegistered'>): C
     idInsert(state.registrationIds, d.registrationId);
   } else {
     // a correction: the earlier registration's hours leave the period they were in
-    touchInterval(state, changes, r.unit[row]!, r.start[row]!, r.end[row]!);
+    touchRegistration(state, changes, row);
     unlink(state.registrationDays, r.next, r.unit[row]!, Math.floor(r.start[row]! / DAY_S), row);
-    if (r.staff[row]! >= 0) removeValue(state.staffRegistrations[r.staff[row]!]!, row);
+    if (r.staff[row]! >= 0) removeRegistration(state, r.staff[row]!, row);
   }
   const unit = internUnit(state, d.unitId);
   const staff = d.staffId === null ? -1 : internStaff(state, d.staffId);
@@ -426,9 +482,12 @@ function onWorkRegistered(state: PerformedTimeState, e: Ev<'WorkRegistered'>): C
   r.kind[row] = KIND_CODE[d.kind]!;
   r.activity[row] = internActivity(state, d.activity ?? (d.kind === 'on-call' ? ON_CALL_LABEL : d.kind === 'standby' ? STANDBY_LABEL : null));
   r.form[row] = d.employmentForm === undefined ? NO_FORM : FORM_CODE[d.employmentForm]!;
+  // stated now: it wins its overlaps with the person's other registrations
+  state.registrationSeq += 1;
+  r.seq[row] = state.registrationSeq;
   link(state.registrationDays, r.next, unit, Math.floor(r.start[row]! / DAY_S), row);
-  if (staff >= 0) state.staffRegistrations[staff]!.push(row);
-  touchInterval(state, changes, unit, r.start[row]!, r.end[row]!);
+  if (staff >= 0) insertRegistration(state, staff, row);
+  touchRegistration(state, changes, row);
   return changes;
 }
 
@@ -439,8 +498,11 @@ function touchAbsence(state: PerformedTimeState, changes: Change[], row: number)
   const s = a.start[row]!;
   const e = a.end[row]!;
   const t = state.shifts;
-  forEachShiftOfPerson(state, staff, s, e, (q) => {
-    if (t.start[q]! < e && t.end[q]! > s) touchInterval(state, changes, t.unit[q]!, t.start[q]!, t.end[q]!);
+  // a shift with one clock time has worked time outside its scheduled interval, which absence also reduces
+  forEachShiftOfPerson(state, staff, s, e + CLOCK_SLACK_S, (q) => {
+    const qs = extentStart(t, q);
+    const qe = extentEnd(t, q);
+    if (qs < e && qe > s) touchInterval(state, changes, t.unit[q]!, qs, qe);
   });
   touchHome(state, changes, staff, s, e);
 }
@@ -635,7 +697,7 @@ function evolvePerformedTime(state: PerformedTimeState, event: StoredEvent): rea
  */
 export const performedTime: Projection<PerformedTimeState> = {
   name: 'performed-time',
-  version: 1,
+  version: 2,
   initialState: initialPerformedTimeState,
   evolve: evolvePerformedTime,
 };

@@ -6,6 +6,7 @@ import {
   FORM_UNKNOWN,
   HOUR_MS,
   KIND_ORDINARY,
+  NO_ACTIVITY,
   NO_FORM,
   STATUS_ACTIVE,
   formOfStaff,
@@ -14,8 +15,9 @@ import {
 } from './state.js';
 
 /**
- * Query-time rules of performed time: how a shift becomes worked intervals (clock times, absence, double bookings),
- * and iteration over a unit's records. Intervals are flat lists [start0, end0, start1, end1, …] in epoch ms.
+ * Query-time rules of performed time: how a shift becomes worked intervals (clock times, absence, double bookings,
+ * the person's registrations), how registrations count against each other, and iteration over a unit's records.
+ * Intervals are flat lists [start0, end0, start1, end1, …] in epoch ms.
  */
 
 /** A clock time further than this outside its shift's scheduled interval is ignored (and reported). */
@@ -85,12 +87,18 @@ export interface ShiftPieces {
 
 const EMPTY: ShiftPieces = Object.freeze({ worked: [], absent: [] }) as unknown as ShiftPieces;
 
-/** The earliest and latest instant (seconds) a shift can have worked time in, given its clock times. */
-function extentOf(state: PerformedTimeState, row: number): [number, number] {
-  const t = state.shifts;
+/** The earliest instant (seconds) a shift can have worked time in, given its clock-in. */
+function extentStartOf(state: PerformedTimeState, row: number): number {
   const ci = effectiveClockIn(state, row);
+  const s = state.shifts.start[row]!;
+  return ci > 0 && ci < s ? ci : s;
+}
+
+/** The latest instant (seconds) a shift can have worked time in, given its clock-out. */
+function extentEndOf(state: PerformedTimeState, row: number): number {
   const co = effectiveClockOut(state, row);
-  return [ci > 0 ? Math.min(ci, t.start[row]!) : t.start[row]!, co > 0 ? Math.max(co, t.end[row]!) : t.end[row]!];
+  const e = state.shifts.end[row]!;
+  return co > e ? co : e;
 }
 
 /**
@@ -159,8 +167,7 @@ export function forEachOverlappingShiftOfPerson(state: PerformedTimeState, staff
     const q = list[i]!;
     if (starts[q]! >= hiS + CLOCK_SLACK_S) break;
     if (q === skipRow) continue;
-    const [qs, qe] = extentOf(state, q);
-    if (qs < hiS && qe > loS) cb(q);
+    if (extentStartOf(state, q) < hiS && extentEndOf(state, q) > loS) cb(q);
   }
 }
 
@@ -193,7 +200,8 @@ export function shiftPieces(state: PerformedTimeState, row: number): ShiftPieces
   const staff = t.staff[row]!;
   if (staff < 0 || t.status[row] !== STATUS_ACTIVE) return EMPTY;
   const pieces = rawPieces(state, row, true);
-  const [lo, hi] = extentOf(state, row);
+  const lo = extentStartOf(state, row);
+  const hi = extentEndOf(state, row);
   forEachOverlappingShiftOfPerson(state, staff, lo, hi, row, (q) => {
     if (!precedes(state, q, row)) return;
     const other = rawPieces(state, q, false).worked;
@@ -215,6 +223,109 @@ export function doubleBookedWith(state: PerformedTimeState, row: number): number
     if (q !== row && t.start[q]! < e && t.end[q]! > s) out.push(q);
   });
   return out;
+}
+
+// ----- registrations against each other and against shifts --------------------------------------------------------
+
+/** Longest registration (contracts: 72 h for on-call and standby, else 24 h), for searches in a person's list. */
+export const REGISTRATION_LOOKBACK_S = 72 * 3600;
+
+/** Index of the first entry of a person's registration list whose start is ≥ startS. */
+function registrationLowerBound(state: PerformedTimeState, list: number[], startS: number): number {
+  const starts = state.registrations.start;
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (starts[list[mid]!]! < startS) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Calls back for every registration of a person (any unit) whose interval overlaps [loS, hiS). */
+export function forEachRegistrationOfPerson(state: PerformedTimeState, staff: number, loS: number, hiS: number, cb: (row: number) => void): void {
+  const list = state.staffRegistrations[staff]!;
+  if (list.length === 0) return;
+  const r = state.registrations;
+  for (let i = registrationLowerBound(state, list, loS - REGISTRATION_LOOKBACK_S); i < list.length; i++) {
+    const q = list[i]!;
+    if (r.start[q]! >= hiS) break;
+    if (r.end[q]! > loS) cb(q);
+  }
+}
+
+/** q was stated after row (higher seq; rows break a tie, which a log cannot produce). */
+export function registeredAfter(state: PerformedTimeState, q: number, row: number): boolean {
+  const seq = state.registrations.seq;
+  return seq[q]! > seq[row]! || (seq[q] === seq[row] && q > row);
+}
+
+/**
+ * The counted intervals (ms) of a registration: its interval minus the overlapping registrations of the same person
+ * (on any unit) stated after it (the later registration wins the overlap). Without a person: the whole interval.
+ */
+export function registrationPieces(state: PerformedTimeState, row: number): number[] {
+  const r = state.registrations;
+  let out = [r.start[row]! * 1000, r.end[row]! * 1000];
+  const staff = r.staff[row]!;
+  if (staff < 0 || state.staffRegistrations[staff]!.length < 2) return out;
+  forEachRegistrationOfPerson(state, staff, r.start[row]!, r.end[row]!, (q) => {
+    if (q !== row && registeredAfter(state, q, row)) out = subtractInterval(out, r.start[q]! * 1000, r.end[q]! * 1000);
+  });
+  return out;
+}
+
+/**
+ * A shift's worked intervals minus the person's registrations on the shift's unit: a registration overlapping the
+ * person's worked shift time counts that time itself (with its kind), so the shift keeps only the rest.
+ */
+export function minusOwnRegistrations(state: PerformedTimeState, row: number, worked: number[]): number[] {
+  const staff = state.shifts.staff[row]!;
+  if (staff < 0 || worked.length === 0 || state.staffRegistrations[staff]!.length === 0) return worked;
+  const unit = state.shifts.unit[row]!;
+  const r = state.registrations;
+  let out = worked;
+  forEachRegistrationOfPerson(state, staff, Math.floor(worked[0]! / 1000), Math.ceil(worked[worked.length - 1]! / 1000), (q) => {
+    if (r.unit[q] === unit) out = subtractInterval(out, r.start[q]! * 1000, r.end[q]! * 1000);
+  });
+  return out;
+}
+
+/**
+ * Splits a registration's counted intervals by the worked time of the person's shifts on the same unit: calls back
+ * with each overlap and the shift row it overlaps, and with the rest (shift row -1). Double bookings are resolved
+ * first, so an instant belongs to at most one shift.
+ */
+export function splitByOwnShifts(
+  state: PerformedTimeState,
+  row: number,
+  pieces: number[],
+  cb: (startMs: number, endMs: number, shiftRow: number) => void,
+  workedOf?: Map<number, number[]>,
+): void {
+  const r = state.registrations;
+  const t = state.shifts;
+  const staff = r.staff[row]!;
+  const unit = r.unit[row]!;
+  let rest = pieces;
+  if (staff >= 0 && state.staffShifts[staff]!.length > 0) {
+    forEachOverlappingShiftOfPerson(state, staff, r.start[row]!, r.end[row]!, -1, (q) => {
+      if (t.unit[q] !== unit || rest.length === 0) return;
+      const worked = workedOf?.get(q) ?? shiftPieces(state, q).worked;
+      for (let i = 0; i < worked.length; i += 2) {
+        const ws = worked[i]!;
+        const we = worked[i + 1]!;
+        for (let j = 0; j < rest.length; j += 2) {
+          const s = Math.max(ws, rest[j]!);
+          const e = Math.min(we, rest[j + 1]!);
+          if (e > s) cb(s, e, q);
+        }
+      }
+      for (let i = 0; i < worked.length; i += 2) rest = subtractInterval(rest, worked[i]!, worked[i + 1]!);
+    });
+  }
+  for (let j = 0; j < rest.length; j += 2) cb(rest[j]!, rest[j + 1]!, -1);
 }
 
 // ----- iteration over a unit's records ---------------------------------------------------------------------------
@@ -308,7 +419,10 @@ export interface WorkAttrs {
 
 /**
  * Every piece of performed time of a unit inside [fromMs, toMs) (clip toMs to now before calling), from shifts and
- * work registrations; and, when onAbsent is given, the scheduled time of the unit's shifts lost to absence.
+ * work registrations, each instant of a person once: a shift's worked time minus the person's registrations on the
+ * same unit (those count it, with their kind), a registration's interval minus the person's later registrations
+ * (see registrationPieces); a registration without an activity takes that of the shift whose worked time it covers.
+ * And, when onAbsent is given, the scheduled time of the unit's shifts lost to absence (registrations do not change it).
  * Hour reports are separate (forEachReportDay): they carry no instants.
  */
 export function forEachWorkPiece(
@@ -322,16 +436,23 @@ export function forEachWorkPiece(
   if (toMs <= fromMs) return;
   const t = state.shifts;
   const attrs: WorkAttrs = { unit, staff: -1, competence: 0, activity: 0, form: FORM_UNKNOWN, kind: KIND_ORDINARY };
+  /** worked time of the shifts of people with registrations (their registrations may take the shift's activity) */
+  const workedOf = new Map<number, number[]>();
   forEachShiftOfUnit(state, unit, fromMs, toMs, (row) => {
     const staff = t.staff[row]!;
     if (staff < 0) return;
     const pieces = shiftPieces(state, row);
+    let worked = pieces.worked;
+    if (state.staffRegistrations[staff]!.length > 0) {
+      workedOf.set(row, worked);
+      worked = minusOwnRegistrations(state, row, worked);
+    }
     attrs.staff = staff;
     attrs.competence = t.competence[row]!;
     attrs.activity = t.activity[row]!;
     attrs.form = formOfStaff(state, staff);
     attrs.kind = kindFor(attrs.form, KIND_ORDINARY);
-    const w = pieces.worked;
+    const w = worked;
     for (let i = 0; i < w.length; i += 2) {
       const s = Math.max(w[i]!, fromMs);
       const e = Math.min(w[i + 1]!, toMs);
@@ -347,10 +468,13 @@ export function forEachWorkPiece(
     }
   });
   const r = state.registrations;
+  const emit = (s0: number, e0: number) => {
+    const s = Math.max(s0, fromMs);
+    const e = Math.min(e0, toMs);
+    if (e > s) onWork(s, e, attrs);
+  };
   forEachRegistrationOfUnit(state, unit, fromMs, toMs, (row) => {
-    const s = Math.max(r.start[row]! * 1000, fromMs);
-    const e = Math.min(r.end[row]! * 1000, toMs);
-    if (e <= s) return;
+    if (r.end[row]! * 1000 <= fromMs || r.start[row]! * 1000 >= toMs) return;
     const staff = r.staff[row]!;
     attrs.staff = staff;
     attrs.competence = r.competence[row]!;
@@ -358,7 +482,16 @@ export function forEachWorkPiece(
     const registered = staff >= 0 && state.staff[staff] !== null;
     attrs.form = registered ? formOfStaff(state, staff) : r.form[row] !== NO_FORM ? r.form[row]! : FORM_UNKNOWN;
     attrs.kind = kindFor(attrs.form, r.kind[row]!);
-    onWork(s, e, attrs);
+    const pieces = registrationPieces(state, row);
+    if (attrs.activity !== NO_ACTIVITY || staff < 0) {
+      for (let i = 0; i < pieces.length; i += 2) emit(pieces[i]!, pieces[i + 1]!);
+      return;
+    }
+    // no activity of its own: where it covers worked time of the person's shift on this unit, the shift's activity
+    splitByOwnShifts(state, row, pieces, (s, e, shiftRow) => {
+      attrs.activity = shiftRow < 0 ? NO_ACTIVITY : t.activity[shiftRow]!;
+      emit(s, e);
+    }, workedOf);
   });
 }
 

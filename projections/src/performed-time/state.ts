@@ -86,6 +86,11 @@ export interface RegistrationTable {
   kind: Uint8Array;
   /** the event's employmentForm, NO_FORM when absent */
   form: Uint8Array;
+  /**
+   * the order in which the registration was last stated (a running count of WorkRegistered events, so log order; a
+   * correction gets a new, higher one): of two overlapping registrations of one person the higher one wins the overlap
+   */
+  seq: Uint32Array;
   next: Int32Array;
 }
 
@@ -168,7 +173,7 @@ export interface PerformedTimeState {
   staffShifts: number[][];
   /** by staff index: absence rows in the order first reported (withdrawn ones included, skipped by status) */
   staffAbsences: number[][];
-  /** by staff index: registration rows */
+  /** by staff index: registration rows, sorted by start */
   staffRegistrations: number[][];
 
   shifts: ShiftTable;
@@ -180,6 +185,8 @@ export interface PerformedTimeState {
   registrationIds: IdIndex;
   /** unit index → UTC day of the start → first row */
   registrationDays: Map<number, Map<number, number>>;
+  /** WorkRegistered events applied so far (the source of RegistrationTable.seq) */
+  registrationSeq: number;
 
   absences: AbsenceTable;
   absenceIds: IdIndex;
@@ -234,6 +241,7 @@ function registrationTable(capacity: number): RegistrationTable {
     activity: new Uint16Array(capacity),
     kind: new Uint8Array(capacity),
     form: new Uint8Array(capacity),
+    seq: new Uint32Array(capacity),
     next: new Int32Array(capacity),
   };
 }
@@ -313,6 +321,7 @@ export function initialPerformedTimeState(): PerformedTimeState {
     registrations: registrationTable(256),
     registrationIds: newIdIndex(),
     registrationDays: new Map(),
+    registrationSeq: 0,
     absences: absenceTable(256),
     absenceIds: newIdIndex(),
     reports: reportTable(64),

@@ -33,14 +33,15 @@ export interface LiveClientStats {
   refusals: number;
   /** updates that asked for a reload instead of carrying rows */
   refetches: number;
-  /** urls connected to, in order */
+  /** urls connected to, in order, and when (ms since epoch) */
   nodes: string[];
+  connectedAt: number[];
 }
 
 export class LiveClient {
   readonly rows = new Map<string, Record<string, unknown>>();
   position = 0;
-  readonly stats: LiveClientStats = { updates: 0, subscriptions: 0, resyncs: 0, chainBreaks: 0, reconnects: 0, refusals: 0, refetches: 0, nodes: [] };
+  readonly stats: LiveClientStats = { updates: 0, subscriptions: 0, resyncs: 0, chainBreaks: 0, reconnects: 0, refusals: 0, refetches: 0, nodes: [], connectedAt: [] };
   readonly chainBreakDetails: string[] = [];
   private socket: Socket | null = null;
   private urlIndex = 0;
@@ -85,6 +86,7 @@ export class LiveClient {
       }
       this.socket = socket;
       this.stats.nodes.push(url);
+      this.stats.connectedAt.push(Date.now());
       socket.on('update', (u: LiveUpdateMessage) => this.onUpdate(u));
       socket.on('resync', (m: { subscriptionId: string }) => {
         if (m.subscriptionId !== this.subscriptionId) return;

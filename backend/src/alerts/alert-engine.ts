@@ -1,0 +1,264 @@
+import { eventDataSchemas, type EventType, type NewEvent } from '@pks/contracts';
+import {
+  ALERT_RULES_MODEL,
+  dueEscalations,
+  planAlertCells,
+  planAlertSweep,
+  type AlertAppend,
+  type AlertInputs,
+  type AlertsState,
+  type Change,
+  type GapListState,
+  type OutcomeVsPlanState,
+  type PerformedTimeState,
+  type ReconcileResult,
+  type RuleFamily,
+  type ScheduleVsPlanState,
+} from '@pks/projections';
+import { WrongExpectedRevisionError, type EventStore } from '../event-store/event-store.js';
+import type { ChangeBatch, ProjectionRunner } from '../projection-runner/projection-runner.js';
+
+export interface AlertEngineOptions {
+  runner: ProjectionRunner;
+  store: EventStore;
+  /** the clock (ms); tests pass their own */
+  now?: () => number;
+  /** clock tick: time windows that open without events, escalation (default 60 s) */
+  tickMs?: number;
+  /** week/month rules of changed units at most this often (default 2 s) */
+  planDebounceMs?: number;
+  /** every unit's week/month rules this often (default 10 min) */
+  planSweepMs?: number;
+  /** metadata.sourceSystem of the events it appends */
+  sourceSystem?: string;
+  log?: (line: string) => void;
+}
+
+export interface AlertEngineStatus {
+  running: boolean;
+  /** caught up with the log and swept once: acting on live change batches */
+  ready: boolean;
+  appended: number;
+  duplicates: number;
+  conflicts: number;
+  lastSweepAt: string | null;
+  lastError: string | null;
+}
+
+/** Change models whose cells or units the week/month rules read. */
+const PLAN_MODELS = new Set(['schedule-vs-plan', 'outcome-vs-plan', 'performed-time', 'staff-volume']);
+
+/**
+ * The alert engine: evaluates the alert rules as projections change and appends the alert lifecycle to the log.
+ *
+ * - It acts only on live change batches after the runner has caught up with the log (batches of a catch-up or a
+ *   rebuild are ignored); once caught up it sweeps every unit once, which also resolves what changed while it was
+ *   down. So restarting or rebuilding never raises an alert twice: the alerts projection is rebuilt from the same log
+ *   and the engine compares against it.
+ * - Gap-list cells are evaluated as their change batches arrive; week and month rules per changed unit, debounced;
+ *   a clock tick sweeps the gap rules (slots entering the next-N-hours window, ended slots) and escalates, and a
+ *   slower sweep re-evaluates the week/month rules (weeks and months roll over).
+ * - Every append names the stream revision it expects (`no-stream` for a new alert) and has a deterministic event
+ *   id (alert + occurrence), so a second engine, or a repeated evaluation, stores a duplicate, not a second alert.
+ * - Work is serialised: one evaluation at a time. Only one engine should act at a time (a leader lock composes
+ *   start/stop in multi-node setups), but a second one cannot corrupt anything.
+ */
+export class AlertEngine {
+  private readonly now: () => number;
+  private readonly log: (line: string) => void;
+  private chain: Promise<void> = Promise.resolve();
+  private queued = 0;
+  private running = false;
+  private ready = false;
+  private unsubscribe: (() => void) | null = null;
+  private tickTimer: NodeJS.Timeout | null = null;
+  private readyTimer: NodeJS.Timeout | null = null;
+  private planTimer: NodeJS.Timeout | null = null;
+  private readonly dirtyPlanUnits = new Set<string>();
+  private lastPlanSweep = 0;
+  /** manually resolved alerts whose deviation has been seen gone since (may be raised again) */
+  private readonly rearmed = new Set<string>();
+  /** alertId → log position of this engine's last append, until the alerts projection has folded it */
+  private readonly pending = new Map<string, number>();
+  private readonly counters = { appended: 0, duplicates: 0, conflicts: 0 };
+  private lastSweepAt: string | null = null;
+  private lastError: string | null = null;
+
+  constructor(private readonly options: AlertEngineOptions) {
+    this.now = options.now ?? Date.now;
+    this.log = options.log ?? (() => {});
+  }
+
+  status(): AlertEngineStatus {
+    return { running: this.running, ready: this.ready, ...this.counters, lastSweepAt: this.lastSweepAt, lastError: this.lastError };
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.ready = false;
+    this.unsubscribe = this.options.runner.onChanges((batch) => this.onBatch(batch));
+    const waitForCatchUp = () => {
+      this.readyTimer = null;
+      if (!this.running) return;
+      if (this.options.runner.catchingUp) {
+        this.readyTimer = setTimeout(waitForCatchUp, 25);
+        return;
+      }
+      // from here on live batches count; they queue behind this sweep, which covers everything before them
+      this.ready = true;
+      void this.enqueue(() => this.sweep('all'));
+    };
+    waitForCatchUp();
+    this.tickTimer = setInterval(() => this.enqueue(() => this.tick()), this.options.tickMs ?? 60_000);
+    this.tickTimer.unref?.();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.ready = false;
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+    for (const t of [this.tickTimer, this.readyTimer, this.planTimer]) if (t) clearTimeout(t);
+    this.tickTimer = this.readyTimer = this.planTimer = null;
+    await this.idle();
+  }
+
+  /** Resolves when no evaluation is queued or running. */
+  async idle(): Promise<void> {
+    while (this.queued > 0) await this.chain;
+  }
+
+  /** Runs the clock tick now (escalations, gap-rule sweep, the week/month sweep when due); for tests and operators. */
+  runTick(): Promise<void> {
+    return this.enqueue(() => this.tick());
+  }
+
+  /** Sweeps every rule of every unit now. */
+  runSweep(family: RuleFamily = 'all'): Promise<void> {
+    return this.enqueue(() => this.sweep(family));
+  }
+
+  private enqueue(work: () => Promise<void>): Promise<void> {
+    this.queued += 1;
+    const run = this.chain.then(async () => {
+      try {
+        if (this.running) await work();
+      } catch (error) {
+        this.lastError = error instanceof Error ? error.message : String(error);
+        this.log(`alert engine: ${this.lastError}`);
+      } finally {
+        this.queued -= 1;
+      }
+    });
+    this.chain = run;
+    return run;
+  }
+
+  private inputs(): AlertInputs {
+    const runner = this.options.runner;
+    return {
+      gapList: runner.state<GapListState>('gap-list'),
+      scheduleVsPlan: runner.state<ScheduleVsPlanState>('schedule-vs-plan'),
+      outcomeVsPlan: runner.state<OutcomeVsPlanState>('outcome-vs-plan'),
+      performedTime: runner.state<PerformedTimeState>('performed-time'),
+      alerts: runner.state<AlertsState>('alerts'),
+    };
+  }
+
+  private onBatch(batch: ChangeBatch): void {
+    if (!this.running || !this.ready) return; // catch-up and rebuild batches: the sweep after catching up covers them
+    const cells = new Map<string, Set<string>>();
+    const wholeUnits = new Set<string>();
+    let configChanged = false;
+    for (const change of batch.changes as Change[]) {
+      if (change.model === ALERT_RULES_MODEL) configChanged = true;
+      else if (change.model === 'gap-list' && change.unitId !== null) {
+        if (change.key === '*') wholeUnits.add(change.unitId);
+        else {
+          let set = cells.get(change.unitId);
+          if (!set) cells.set(change.unitId, (set = new Set()));
+          set.add(change.key);
+        }
+      } else if (PLAN_MODELS.has(change.model)) {
+        if (change.unitId === null) this.lastPlanSweep = 0;
+        else this.dirtyPlanUnits.add(change.unitId);
+      }
+    }
+    if (configChanged) {
+      void this.enqueue(() => this.sweep('all'));
+      return;
+    }
+    if (cells.size > 0 || wholeUnits.size > 0) {
+      void this.enqueue(async () => {
+        const nowMs = this.now();
+        for (const unitId of wholeUnits) await this.act(planAlertSweep(this.inputs(), nowMs, { family: 'gap', unitIds: [unitId], rearmed: this.rearmed }));
+        for (const [unitId, keys] of cells) {
+          if (wholeUnits.has(unitId)) continue;
+          await this.act(planAlertCells(this.inputs(), unitId, [...keys], nowMs, this.rearmed));
+        }
+      });
+    }
+    if (this.dirtyPlanUnits.size > 0 && !this.planTimer) {
+      this.planTimer = setTimeout(() => {
+        this.planTimer = null;
+        const units = [...this.dirtyPlanUnits];
+        this.dirtyPlanUnits.clear();
+        void this.enqueue(() => this.act(planAlertSweep(this.inputs(), this.now(), { family: 'plan', unitIds: units, rearmed: this.rearmed })));
+      }, this.options.planDebounceMs ?? 2_000);
+      this.planTimer.unref?.();
+    }
+  }
+
+  private async tick(): Promise<void> {
+    if (!this.ready) return;
+    const nowMs = this.now();
+    await this.appendAll(dueEscalations(this.inputs().alerts, nowMs));
+    const planDue = nowMs - this.lastPlanSweep >= (this.options.planSweepMs ?? 600_000);
+    await this.sweep(planDue ? 'all' : 'gap');
+  }
+
+  private async sweep(family: RuleFamily): Promise<void> {
+    const nowMs = this.now();
+    await this.act(planAlertSweep(this.inputs(), nowMs, { family, rearmed: this.rearmed }));
+    if (family !== 'gap') this.lastPlanSweep = nowMs;
+    this.lastSweepAt = new Date(nowMs).toISOString();
+  }
+
+  private async act(result: ReconcileResult): Promise<void> {
+    for (const id of result.rearm) this.rearmed.add(id);
+    await this.appendAll(result.appends);
+  }
+
+  private async appendAll(appends: readonly AlertAppend[]): Promise<void> {
+    const position = this.options.runner.position;
+    for (const [id, at] of this.pending) if (at <= position) this.pending.delete(id);
+    for (const a of appends) {
+      const alertId = a.event.data.alertId;
+      if (this.pending.has(alertId)) continue; // our previous append for it is not folded yet: the plan is stale
+      if (a.event.type === 'AlertRaised') this.rearmed.delete(alertId);
+      const at = new Date(this.now()).toISOString();
+      const type = a.event.type as EventType;
+      const event: NewEvent = {
+        id: a.event.id,
+        type,
+        stream: a.stream,
+        data: eventDataSchemas[type].parse(a.event.data) as Record<string, unknown>,
+        metadata: { sourceSystem: this.options.sourceSystem ?? 'pks-alert-engine', occurredAt: at, recordedAt: at, actor: 'alert-engine' },
+      };
+      try {
+        const result = await this.options.store.appendToStream(a.stream, [event], a.expectedRevision);
+        const outcome = result.outcomes[0]!;
+        if (outcome.status === 'appended') {
+          this.counters.appended += 1;
+          this.pending.set(alertId, outcome.position);
+        } else if (outcome.status === 'duplicate') this.counters.duplicates += 1;
+        else this.counters.conflicts += 1;
+      } catch (error) {
+        if (!(error instanceof WrongExpectedRevisionError)) throw error;
+        // another engine (or a person's command) changed the alert first: the next evaluation sees it
+        this.counters.conflicts += 1;
+      }
+    }
+  }
+}
