@@ -16,6 +16,8 @@ import { VERSION } from '../platform/version.js';
 import { ProjectionRunner } from '../projection-runner/projection-runner.js';
 import { clusterOptionsFromEnv, leaderElectionFor, type ClusterOptions } from './cluster-options.js';
 import { LiveHandover } from './live-handover.js';
+import { AlertingServices } from '../alerts/alerting.js';
+import { DEFAULT_ALERTING } from '../alerts/alerting-config.js';
 import { describeStore, gatedSnapshotStore, openBus, openEventStore, openSnapshotStore } from './node-resources.js';
 
 export interface ProjectNode {
@@ -41,6 +43,10 @@ export async function startProjectNode(config: PlatformConfig, log: (line: strin
   const bus = await openBus(config);
   const { snapshots: snapshotStore, shared } = await openSnapshotStore(config);
   let publisher: LivePublisher | null = null;
+  // the alert engine and its bus outbox run on the leader only (one engine at a time; idempotent alert ids make a
+  // brief overlap harmless). Webhook subscribers are node-local SQLite and not offered in a cluster yet.
+  let alerting: AlertingServices | null = null;
+  const alertingConfig = { ...DEFAULT_ALERTING, ...config.alerting };
   let closing = false;
   // only the leader writes a shared snapshot; a node-local one (SQLite) every node may write
   const snapshots = gatedSnapshotStore(snapshotStore, () => publisher !== null || !shared);
@@ -80,6 +86,10 @@ export async function startProjectNode(config: PlatformConfig, log: (line: strin
     if (plan.catchUp) next.publish(plan.catchUp);
     next.start();
     publisher = next;
+    if (alertingConfig.enabled) {
+      alerting = new AlertingServices({ runner, store, bus, webhooks: null, config: alertingConfig, log });
+      await alerting.start();
+    }
     log(
       `leader: publishing live changes from position ${runner.position} (${Date.now() - started} ms to take over; ${plan.continued} chains continued, ${plan.caughtUp} caught up from the previous leader's unpublished changes)`,
     );
@@ -91,6 +101,9 @@ export async function startProjectNode(config: PlatformConfig, log: (line: strin
     const chains = current.chainEnds();
     current.stop();
     publisher = null;
+    const engine = alerting;
+    alerting = null;
+    if (engine) void engine.stop().catch((error: unknown) => log(`alerting: stop failed: ${String(error)}`));
     if (closing) return;
     // a standby again: what this node published is complete up to its position
     handover = new LiveHandover(runner, bus, models, { chains, base: runner.position });

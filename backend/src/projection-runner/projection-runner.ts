@@ -217,6 +217,10 @@ export class ProjectionRunner {
   }
 
   async stop(options: { snapshot?: boolean } = {}): Promise<void> {
+    // a clean stop folds in what is already in the log (up to 5 s), so the last snapshot is at the head
+    if (options.snapshot !== false && this.subscription && this.failure === null) {
+      await this.waitForPosition(await this.options.store.headPosition(), 5000);
+    }
     await this.subscription?.stop();
     this.subscription = null;
     if (options.snapshot !== false) await this.snapshot();

@@ -263,16 +263,26 @@ export function registeredAfter(state: PerformedTimeState, q: number, row: numbe
 
 /**
  * The counted intervals (ms) of a registration: its interval minus the overlapping registrations of the same person
- * (on any unit) stated after it (the later registration wins the overlap). Without a person: the whole interval.
+ * (on any unit) stated after it (the later registration wins the overlap). Null when that is the whole interval (the
+ * usual case; no allocation). Without a person: the whole interval.
  */
-export function registrationPieces(state: PerformedTimeState, row: number): number[] {
+export function registrationPieces(state: PerformedTimeState, row: number): number[] | null {
   const r = state.registrations;
-  let out = [r.start[row]! * 1000, r.end[row]! * 1000];
   const staff = r.staff[row]!;
-  if (staff < 0 || state.staffRegistrations[staff]!.length < 2) return out;
-  forEachRegistrationOfPerson(state, staff, r.start[row]!, r.end[row]!, (q) => {
-    if (q !== row && registeredAfter(state, q, row)) out = subtractInterval(out, r.start[q]! * 1000, r.end[q]! * 1000);
-  });
+  if (staff < 0) return null;
+  const list = state.staffRegistrations[staff]!;
+  if (list.length < 2) return null;
+  const s = r.start[row]!;
+  const e = r.end[row]!;
+  let out: number[] | null = null;
+  for (let i = registrationLowerBound(state, list, s - REGISTRATION_LOOKBACK_S); i < list.length; i++) {
+    const q = list[i]!;
+    const qs = r.start[q]!;
+    if (qs >= e) break;
+    const qe = r.end[q]!;
+    if (q === row || qe <= s || !registeredAfter(state, q, row)) continue;
+    out = subtractInterval(out ?? [s * 1000, e * 1000], qs * 1000, qe * 1000);
+  }
   return out;
 }
 
@@ -282,25 +292,34 @@ export function registrationPieces(state: PerformedTimeState, row: number): numb
  */
 export function minusOwnRegistrations(state: PerformedTimeState, row: number, worked: number[]): number[] {
   const staff = state.shifts.staff[row]!;
-  if (staff < 0 || worked.length === 0 || state.staffRegistrations[staff]!.length === 0) return worked;
+  if (staff < 0 || worked.length === 0) return worked;
+  const list = state.staffRegistrations[staff]!;
+  if (list.length === 0) return worked;
   const unit = state.shifts.unit[row]!;
   const r = state.registrations;
+  const loS = Math.floor(worked[0]! / 1000);
+  const hiS = Math.ceil(worked[worked.length - 1]! / 1000);
   let out = worked;
-  forEachRegistrationOfPerson(state, staff, Math.floor(worked[0]! / 1000), Math.ceil(worked[worked.length - 1]! / 1000), (q) => {
-    if (r.unit[q] === unit) out = subtractInterval(out, r.start[q]! * 1000, r.end[q]! * 1000);
-  });
+  for (let i = registrationLowerBound(state, list, loS - REGISTRATION_LOOKBACK_S); i < list.length; i++) {
+    const q = list[i]!;
+    const qs = r.start[q]!;
+    if (qs >= hiS) break;
+    const qe = r.end[q]!;
+    if (qe > loS && r.unit[q] === unit) out = subtractInterval(out, qs * 1000, qe * 1000);
+  }
   return out;
 }
 
 /**
- * Splits a registration's counted intervals by the worked time of the person's shifts on the same unit: calls back
- * with each overlap and the shift row it overlaps, and with the rest (shift row -1). Double bookings are resolved
- * first, so an instant belongs to at most one shift.
+ * Splits a registration's counted intervals (null = its whole interval) by the worked time of the person's shifts on
+ * the same unit: calls back with each overlap and the shift row it overlaps, and with the rest (shift row -1). Double
+ * bookings are resolved first, so an instant belongs to at most one shift. `workedOf` may hold the shifts' worked
+ * time already computed (shiftPieces).
  */
 export function splitByOwnShifts(
   state: PerformedTimeState,
   row: number,
-  pieces: number[],
+  pieces: number[] | null,
   cb: (startMs: number, endMs: number, shiftRow: number) => void,
   workedOf?: Map<number, number[]>,
 ): void {
@@ -308,22 +327,26 @@ export function splitByOwnShifts(
   const t = state.shifts;
   const staff = r.staff[row]!;
   const unit = r.unit[row]!;
-  let rest = pieces;
-  if (staff >= 0 && state.staffShifts[staff]!.length > 0) {
-    forEachOverlappingShiftOfPerson(state, staff, r.start[row]!, r.end[row]!, -1, (q) => {
-      if (t.unit[q] !== unit || rest.length === 0) return;
-      const worked = workedOf?.get(q) ?? shiftPieces(state, q).worked;
-      for (let i = 0; i < worked.length; i += 2) {
-        const ws = worked[i]!;
-        const we = worked[i + 1]!;
-        for (let j = 0; j < rest.length; j += 2) {
-          const s = Math.max(ws, rest[j]!);
-          const e = Math.min(we, rest[j + 1]!);
-          if (e > s) cb(s, e, q);
-        }
+  const loS = r.start[row]!;
+  const hiS = r.end[row]!;
+  let rest = pieces ?? [loS * 1000, hiS * 1000];
+  const list = staff >= 0 ? state.staffShifts[staff]! : [];
+  const starts = t.start;
+  for (let i = lowerBound(state, list, loS - NEIGHBOUR_LOOKBACK_S); i < list.length && rest.length > 0; i++) {
+    const q = list[i]!;
+    if (starts[q]! >= hiS + CLOCK_SLACK_S) break;
+    if (t.unit[q] !== unit || extentStartOf(state, q) >= hiS || extentEndOf(state, q) <= loS) continue;
+    const worked = workedOf?.get(q) ?? shiftPieces(state, q).worked;
+    for (let k = 0; k < worked.length; k += 2) {
+      const ws = worked[k]!;
+      const we = worked[k + 1]!;
+      for (let j = 0; j < rest.length; j += 2) {
+        const s = Math.max(ws, rest[j]!);
+        const e = Math.min(we, rest[j + 1]!);
+        if (e > s) cb(s, e, q);
       }
-      for (let i = 0; i < worked.length; i += 2) rest = subtractInterval(rest, worked[i]!, worked[i + 1]!);
-    });
+    }
+    for (let k = 0; k < worked.length; k += 2) rest = subtractInterval(rest, worked[k]!, worked[k + 1]!);
   }
   for (let j = 0; j < rest.length; j += 2) cb(rest[j]!, rest[j + 1]!, -1);
 }
@@ -473,6 +496,10 @@ export function forEachWorkPiece(
     const e = Math.min(e0, toMs);
     if (e > s) onWork(s, e, attrs);
   };
+  const emitWithShiftActivity = (s: number, e: number, shiftRow: number) => {
+    attrs.activity = shiftRow < 0 ? NO_ACTIVITY : t.activity[shiftRow]!;
+    emit(s, e);
+  };
   forEachRegistrationOfUnit(state, unit, fromMs, toMs, (row) => {
     if (r.end[row]! * 1000 <= fromMs || r.start[row]! * 1000 >= toMs) return;
     const staff = r.staff[row]!;
@@ -483,15 +510,14 @@ export function forEachWorkPiece(
     attrs.form = registered ? formOfStaff(state, staff) : r.form[row] !== NO_FORM ? r.form[row]! : FORM_UNKNOWN;
     attrs.kind = kindFor(attrs.form, r.kind[row]!);
     const pieces = registrationPieces(state, row);
-    if (attrs.activity !== NO_ACTIVITY || staff < 0) {
+    if (attrs.activity === NO_ACTIVITY && staff >= 0 && state.staffShifts[staff]!.length > 0) {
+      // no activity of its own: where it covers worked time of the person's shift on this unit, the shift's activity
+      splitByOwnShifts(state, row, pieces, emitWithShiftActivity, workedOf);
+    } else if (pieces === null) {
+      emit(r.start[row]! * 1000, r.end[row]! * 1000);
+    } else {
       for (let i = 0; i < pieces.length; i += 2) emit(pieces[i]!, pieces[i + 1]!);
-      return;
     }
-    // no activity of its own: where it covers worked time of the person's shift on this unit, the shift's activity
-    splitByOwnShifts(state, row, pieces, (s, e, shiftRow) => {
-      attrs.activity = shiftRow < 0 ? NO_ACTIVITY : t.activity[shiftRow]!;
-      emit(s, e);
-    }, workedOf);
   });
 }
 

@@ -1,4 +1,5 @@
 import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { addDays, isoWeekDates } from '@pks/projections';
 import { benchScript, waitForProjections } from './bench-server.js';
 import type { HistoryFacts } from './history.js';
@@ -12,6 +13,8 @@ export interface LatencyTarget {
   ingestToken: string;
   /** a token for a client watching `unitId` */
   clientToken(unitId: string): Promise<string>;
+  /** the server's process id when it runs on this machine (its CPU time is read from /proc) */
+  pid?: number;
   description: string;
 }
 
@@ -60,6 +63,11 @@ export interface LatencyRepeat {
   reconnects: number;
   /** requests that had to wait for a free slot (the server did not keep up with the rate) */
   senderStalls: number;
+  /** how late the sender sent each request after it was due, ms */
+  senderLag: Percentiles;
+  /** CPU seconds per wall second during the live run: the server (null for running nodes), the client processes */
+  serverCpu: number | null;
+  clientCpu: number;
 }
 
 export interface LatencyResult {
@@ -200,6 +208,8 @@ async function runSender(options: { url: string; token: string; rate: number; ti
   const countFrom = started + options.warmupMs;
   const end = countFrom + options.durationMs;
   const inFlight = new Set<Promise<void>>();
+  const lags: number[] = [];
+  let lastCountedSend = countFrom;
   let stalls = 0;
   let failure: Error | null = null;
   for (let k = 0; ; k++) {
@@ -215,6 +225,12 @@ async function runSender(options: { url: string; token: string; rate: number; ti
     }
     const batch = Array.from({ length: count }, options.next);
     const sentAt = clockMs();
+    // counted: events due in the window (a sender that falls behind sends them late, and the rate shows it)
+    const counted = due >= countFrom;
+    if (counted) {
+      lags.push(sentAt - due);
+      lastCountedSend = sentAt;
+    }
     const request = postNdjson(
       options.url,
       options.token,
@@ -226,7 +242,7 @@ async function runSender(options: { url: string; token: string; rate: number; ti
       roundTrips.push(ackedAt - sentAt);
       results.forEach((r, i) => {
         if (r.status !== 'appended' || r.position === undefined) throw new Error(`event not appended: ${JSON.stringify(r)}`);
-        sent.push({ unit: batch[i]!.unit, position: r.position, sentAt, ackedAt, counted: sentAt >= countFrom });
+        sent.push({ unit: batch[i]!.unit, position: r.position, sentAt, ackedAt, counted });
       });
     });
     const tracked: Promise<void> = request.then(
@@ -241,7 +257,8 @@ async function runSender(options: { url: string; token: string; rate: number; ti
   await Promise.all(inFlight);
   if (failure) throw failure;
   const counted = sent.filter((s) => s.counted).length;
-  return { sent, roundTrips, stalls, achievedRate: counted / (options.durationMs / 1000), counted };
+  const span = Math.max(options.durationMs, lastCountedSend - countFrom + options.tickMs);
+  return { sent, roundTrips, stalls, lags, achievedRate: counted / (span / 1000), counted };
 }
 
 function ackTables(sent: SentEvent[], units: number): AckTable[] {
@@ -256,6 +273,12 @@ function ackTables(sent: SentEvent[], units: number): AckTable[] {
       counted: Uint8Array.from(list, (s) => (s.counted ? 1 : 0)),
     };
   });
+}
+
+/** user + system CPU seconds of a process on this machine (/proc/PID/stat) */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 const concat = (arrays: Float64Array[]) => {
@@ -313,8 +336,12 @@ export async function latencyBench(options: LatencyOptions): Promise<LatencyResu
       );
       await Promise.all(children.map((c) => c.request({ cmd: 'record', on: true })));
       const tag = `${Date.now().toString(36)}${r}`;
+      const cpuBefore = target.pid !== undefined ? cpuSeconds(target.pid) : null;
+      const liveStarted = clockMs();
       const sender = await runSender({ url: target.urls[0]!, token: target.ingestToken, rate: options.rate, tickMs: options.tickMs, warmupMs: options.warmupMs, durationMs: options.durationMs, next: eventSource(facts, units, dates, tag) });
       await sleep(1500);
+      const liveSeconds = (clockMs() - liveStarted) / 1000;
+      const serverCpu = cpuBefore !== null ? (cpuSeconds(target.pid!) - cpuBefore) / liveSeconds : null;
       await Promise.all(children.map((c) => c.request({ cmd: 'record', on: false })));
       const tables = ackTables(sender.sent, units.length);
       const evaluations = await Promise.all(children.map((c) => c.request<LiveEvaluation>({ cmd: 'evaluate-live', acks: tables })));
@@ -339,11 +366,15 @@ export async function latencyBench(options: LatencyOptions): Promise<LatencyResu
         chainBreaks: sum((e) => e.chainBreaks),
         reconnects: sum((e) => e.reconnects),
         senderStalls: sender.stalls,
+        senderLag: percentiles(sender.lags),
+        serverCpu,
+        clientCpu: sum((e) => e.cpuSeconds) / liveSeconds,
       };
       log(
         `latency repeat ${r + 1}/${options.repeats}: p50/p95/p99 ${repeat.fromAck.p50.toFixed(1)}/${repeat.fromAck.p95.toFixed(1)}/${repeat.fromAck.p99.toFixed(1)} ms ` +
           `(echo ${repeat.echo.p50.toFixed(1)}/${repeat.echo.p95.toFixed(1)}/${repeat.echo.p99.toFixed(1)} ms), ${Math.round(repeat.achievedRate)} events/s, ` +
-          `${repeat.matched}/${repeat.expected} deliveries matched, ${Math.round(repeat.updatesPerSecond)} updates/s to clients`,
+          `${repeat.matched}/${repeat.expected} deliveries matched, ${Math.round(repeat.updatesPerSecond)} updates/s to clients; POST round trip p50 ${repeat.ackRoundTrip.p50.toFixed(0)} ms; ` +
+          `CPU server ${serverCpu === null ? 'n/a' : serverCpu.toFixed(2)}, clients ${repeat.clientCpu.toFixed(2)} cores`,
       );
       repeats.push(repeat);
     }

@@ -52,6 +52,8 @@ export interface LiveEvaluation {
   chainBreaks: number;
   reconnects: number;
   refusals: number;
+  /** CPU seconds this process used since recording started */
+  cpuSeconds: number;
 }
 
 const send = (message: unknown) => process.send!(message);
@@ -76,6 +78,8 @@ const live: { client: LiveClient; unit: number }[] = [];
 /** per live client: [from, to, receivedAt, appliedAt, emittedAt] per update */
 const records: number[][] = [];
 let recording = false;
+let cpuAtRecord = process.cpuUsage();
+let cpuSpent = { user: 0, system: 0 };
 const echoSockets: Socket[] = [];
 
 async function connectLive(specs: LiveClientSpec[], concurrency: number) {
@@ -154,6 +158,7 @@ function evaluateLive(acks: AckTable[]): LiveEvaluation {
     matched,
     updates,
     ...stats,
+    cpuSeconds: (cpuSpent.user + cpuSpent.system) / 1e6,
   };
 }
 
@@ -233,6 +238,8 @@ process.on('message', (message: ClientCommand) => {
       break;
     case 'record':
       recording = message.on;
+      if (message.on) cpuAtRecord = process.cpuUsage();
+      else cpuSpent = process.cpuUsage(cpuAtRecord);
       void reply(() => ({ recording }));
       break;
     case 'evaluate-live':

@@ -114,6 +114,7 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
           ingestToken: await s.token('integration', { sub: 'bench-sender' }),
           clientToken: (unitId) => s.token('manager', { sub: `bench-manager-${unitId}`, units: [unitId] }),
           description: `pks start (${s.url}, SQLite, in-process bus)`,
+          pid: s.pid,
         };
       }
       try {
@@ -148,6 +149,14 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
             target: p === 'p99' ? '≤ 50 ms' : '',
             targetMet: p === 'p99' ? v.median <= 50 : null,
           });
+        }
+        const pp = (x: { p50: number; p99: number }) => `${x.p50.toFixed(1)}/${x.p99.toFixed(1)}`;
+        for (const [i, r] of rs.entries()) {
+          notes.push(
+            `latency repeat ${i + 1} parts p50/p99 ms: request sent → server applied ${pp(r.sendToApplied)}, applied → emitted (incl. 25 ms coalescing) ${pp(r.appliedToEmitted)}, emitted → client ${pp(r.emittedToReceived)}; ` +
+              `from request start ${pp(r.fromSend)}; POST round trip ${pp(r.ackRoundTrip)}; sender lag ${pp(r.senderLag)} (${r.senderStalls} stalls at 16 in flight); ` +
+              `${Math.round(r.updatesPerSecond)} updates/s to clients; CPU cores used: server ${r.serverCpu === null ? 'n/a' : r.serverCpu.toFixed(2)}, client processes ${r.clientCpu.toFixed(2)}`,
+          );
         }
         const coverage = rs.map((r) => r.matched / Math.max(1, r.expected));
         notes.push(`latency: ${rs.map((r) => `${r.matched}/${r.expected}`).join(', ')} (client, event) deliveries matched per repeat (${coverage.map((c) => (c * 100).toFixed(1) + ' %').join(', ')}); resyncs ${rs.map((r) => r.resyncs).join(', ')}; chain breaks ${rs.map((r) => r.chainBreaks).join(', ')}; achieved rate ${rs.map((r) => Math.round(r.achievedRate)).join(', ')} events/s`);

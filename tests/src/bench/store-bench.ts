@@ -89,9 +89,18 @@ export async function memoryPoint(dataDir: string, options: { settleMs?: number;
   const started = clockMs();
   const server = await startBenchServer(dataDir, { timeoutMs: 30 * 60_000, ...(options.cpuProfileDir && { cpuProfileDir: options.cpuProfileDir }), env: { PKS_SNAPSHOT_EVERY_EVENTS: '1000000000', PKS_SNAPSHOT_EVERY_MS: '3600000' } });
   try {
-    const health = await waitForProjections(server.url, undefined, { pollMs: 250 });
+    let health = await waitForProjections(server.url, undefined, { pollMs: 250 });
     const catchUpSeconds = (clockMs() - started) / 1000;
-    await sleep(options.settleMs ?? 3000);
+    // the alert engine sweeps once caught up and appends its own events: wait until the log stands still
+    const settleUntil = clockMs() + 180_000;
+    for (let stableSince = clockMs(), head = health.store.position; clockMs() < settleUntil; ) {
+      await sleep(500);
+      health = await waitForProjections(server.url, undefined, { pollMs: 250 });
+      if (health.store.position !== head) {
+        head = health.store.position;
+        stableSince = clockMs();
+      } else if (clockMs() - stableSince >= (options.settleMs ?? 3000)) break;
+    }
     const memory = processMemory(server.pid);
     const heapUsed = await metricValue(server, 'nodejs_heap_size_used_bytes');
     const point: MemoryPoint = { events: health.store.position, rss: memory.rss, peakRss: memory.peakRss, heapUsed, catchUpSeconds };
