@@ -1,4 +1,4 @@
-import { Fragment } from 'react';
+import { Fragment, type ReactNode } from 'react';
 import type { GapListPerson } from '@pks/contracts';
 import { useApp } from '../app/app-context';
 import type { MessageKey } from '../i18n/dictionary';
@@ -281,7 +281,7 @@ function CellView({
 }
 
 /** The people of one selected cell (absence reasons only for entitled roles: otherwise "absent"). */
-export function CellPeople({ people, title, onClose }: { people: GapListPerson[]; title: string; onClose(): void }) {
+export function CellPeople({ people, title, onClose, action = null }: { people: GapListPerson[]; title: string; onClose(): void; action?: ReactNode }) {
   const { t, language } = useApp();
   const time = (iso: string) => new Date(iso).toLocaleTimeString(language === 'sv' ? 'sv-SE' : 'en-GB', { hour: '2-digit', minute: '2-digit', timeZone: 'Europe/Stockholm' });
   return (
@@ -292,6 +292,7 @@ export function CellPeople({ people, title, onClose }: { people: GapListPerson[]
           ✕
         </button>
       </div>
+      {action && <div className="alert-actions">{action}</div>}
       {people.length === 0 ? (
         <p className="muted">{t('nobody')}</p>
       ) : (

@@ -1,5 +1,7 @@
 import { useMemo, useState } from 'react';
 import type { GapListResponse, LiveUpdateMessage } from '@pks/contracts';
+import type { GapCellRef } from '../alerts/AlertList';
+import { AlertsSection } from '../alerts/AlertsSection';
 import { useApp } from '../app/app-context';
 import { useRoute } from '../app/router';
 import { formatScope, parseScope, resolveScope, scopeParams, type ScopeKind } from '../app/scope';
@@ -14,6 +16,7 @@ import { CoverageChart } from './CoverageChart';
 import { buildGapGrid, peopleByCell } from './gap-grid';
 import { CellPeople, GapGridTable, shortDate } from './GapGridTable';
 import { TodayPanel } from './TodayPanel';
+import { FillPanel } from '../staffing-actions/FillPanel';
 
 const KINDS: readonly ScopeKind[] = ['unit', 'department', 'pool'];
 
@@ -34,6 +37,8 @@ export function GapListView() {
   const week = isIsoWeek(requestedWeek) ? requestedWeek : currentWeek;
   const competence = route.query.get('competence');
   const [selected, setSelected] = useState<string | null>(null);
+  const [fill, setFill] = useState<{ cell: GapCellRef; from: 'alert' | 'cell' } | null>(null);
+  const role = me.principal.role;
 
   const params = useMemo(() => (scope ? { ...scopeParams(scope), week } : null), [scope?.kind, scope?.id, week]); // eslint-disable-line react-hooks/exhaustive-deps
   const model = useLiveModel<GapListResponse>({ model: 'gap-list', path: 'gap-list', params, apply: applyRows });
@@ -47,6 +52,7 @@ export function GapListView() {
   const unitTimeZone = data?.units[0]?.timeZone ?? timeZone;
   const scopeKey = scope ? formatScope(scope) : '';
   const coverageScope = useMemo(() => (scope ? scopeParams(scope) : {}), [scopeKey]); // eslint-disable-line react-hooks/exhaustive-deps
+  const alertScope = coverageScope;
 
   if (!scope) return <p>{t('noUnits')}</p>;
   const selectedRow = selected && data ? data.rows.find((r) => r.key === selected) : undefined;
@@ -84,6 +90,8 @@ export function GapListView() {
         </label>
       </div>
 
+      {role === 'manager' && <AlertsSection scope={alertScope} title="alertsManagerTitle" onFill={(cell) => setFill({ cell, from: 'alert' })} initial={5} testId="manager-alerts" />}
+      {fill?.from === 'alert' && <FillPanel cell={fill.cell} onClose={() => setFill(null)} />}
       <Legend />
       <LoadState loading={model.loading} error={model.error} path="gap-list" onRetry={model.reload} />
       {grid && data && (
@@ -97,8 +105,21 @@ export function GapListView() {
               people={people.get(selectedRow.key) ?? []}
               title={`${selectedRow.unitName} · ${selectedRow.slotName ?? selectedRow.slot} · ${selectedRow.date} · ${selectedRow.competence}`}
               onClose={() => setSelected(null)}
+              action={
+                selectedRow.belowTarget && selectedRow.date >= today ? (
+                  <button
+                    type="button"
+                    className="primary"
+                    data-testid="cell-fill"
+                    onClick={() => setFill({ cell: { unitId: selectedRow.unitId, date: selectedRow.date, slot: selectedRow.slot, competence: selectedRow.competence }, from: 'cell' })}
+                  >
+                    {t(role === 'manager' ? 'fillManager' : 'fill')}
+                  </button>
+                ) : null
+              }
             />
           )}
+          {fill?.from === 'cell' && <FillPanel cell={fill.cell} onClose={() => setFill(null)} />}
           <div className="two-col">
             {dates.includes(today) && <TodayPanel data={data} today={today} competence={competence} />}
             <div className="coverage-wrap">

@@ -1,6 +1,6 @@
 import { io, type Socket } from 'socket.io-client';
 import type { LiveModel, LiveUpdateMessage, SubscribeAck, SubscribeRequest } from '@pks/contracts';
-import { LiveSubscriptions, type SubscriptionHandlers } from './live-subscriptions';
+import { LiveSubscriptions, type SubscriptionHandlers, type SubscriptionOptions } from './live-subscriptions';
 
 /** live: connected; connecting: first connect; reconnecting: lost, trying again; stale: lost for a while. */
 export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'stale';
@@ -86,8 +86,8 @@ export class LiveClient {
     }
   }
 
-  subscribe(subscriptionId: string, model: LiveModel, params: Record<string, string>, handlers: SubscriptionHandlers): () => void {
-    return this.subscriptions.add(subscriptionId, model, params, handlers);
+  subscribe(subscriptionId: string, model: LiveModel, params: Record<string, string>, handlers: SubscriptionHandlers, options: SubscriptionOptions = {}): () => void {
+    return this.subscriptions.add(subscriptionId, model, params, handlers, options);
   }
 
   get connection(): ConnectionStatus {

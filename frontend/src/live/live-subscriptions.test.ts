@@ -57,7 +57,10 @@ function setup() {
   });
   const advance = (ms: number) => {
     now += ms;
-    for (const t of timers.splice(0).filter((t) => t.at <= now)) t.fn();
+    // run the due timers; keep the others for later
+    const due = timers.filter((t) => t.at <= now);
+    timers.splice(0, timers.length, ...timers.filter((t) => t.at > now));
+    for (const t of due) t.fn();
   };
   return { transport, subs, advance };
 }
@@ -143,6 +146,25 @@ describe('LiveSubscriptions', () => {
     expect(transport.calls).toHaveLength(2);
     transport.answer(1, 12);
     expect(log).toEqual(['snapshot@10', 'refetch 11', 'refetch 12', 'snapshot@12']);
+  });
+
+  it('a subscription may have its own refetch throttle (tactical panels: at most one refetch per 2 s)', () => {
+    const { transport, subs, advance } = setup();
+    const { log, handlers } = recorder();
+    subs.add('s1', 'chppd', { departmentId: 'akut' }, handlers, { refetchThrottleMs: 2000 });
+    transport.answer(0, 10);
+    for (let p = 10; p < 15; p += 1) subs.update(msg(p, p + 1, undefined, true)); // a burst of hints
+    advance(1000);
+    expect(transport.calls).toHaveLength(1); // the manager's 1 s would have refetched by now
+    advance(1000);
+    expect(transport.calls).toHaveLength(2); // one refetch for the whole burst
+    transport.answer(1, 15);
+    subs.update(msg(15, 16, undefined, true));
+    advance(1999);
+    expect(transport.calls).toHaveLength(2);
+    advance(1);
+    expect(transport.calls).toHaveLength(3);
+    expect(log.filter((l) => l.startsWith('snapshot'))).toEqual(['snapshot@10', 'snapshot@15']);
   });
 
   it('reports refusals (out of scope) and unsubscribes on remove', () => {

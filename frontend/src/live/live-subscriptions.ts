@@ -30,6 +30,13 @@ interface Entry {
   failed: boolean;
   lastSubscribeAt: number;
   refetchTimer: ReturnType<typeof setTimeout> | null;
+  /** this subscription's refetch throttle (ms) */
+  throttleMs: number;
+}
+
+export interface SubscriptionOptions {
+  /** at most one refetch resubscribe per this many ms for this subscription (default: the manager's) */
+  refetchThrottleMs?: number;
 }
 
 export interface LiveSubscriptionsOptions {
@@ -64,9 +71,9 @@ export class LiveSubscriptions {
   }
 
   /** Subscribes (now if connected, else on the next connect). Returns the unsubscribe function. */
-  add(subscriptionId: string, model: LiveModel, params: Record<string, string>, handlers: SubscriptionHandlers): () => void {
+  add(subscriptionId: string, model: LiveModel, params: Record<string, string>, handlers: SubscriptionHandlers, options: SubscriptionOptions = {}): () => void {
     this.remove(subscriptionId);
-    const entry: Entry = { model, params, handlers, position: null, generation: 0, failed: false, lastSubscribeAt: 0, refetchTimer: null };
+    const entry: Entry = { model, params, handlers, position: null, generation: 0, failed: false, lastSubscribeAt: 0, refetchTimer: null, throttleMs: options.refetchThrottleMs ?? this.throttleMs };
     this.entries.set(subscriptionId, entry);
     if (this.transport.connected) this.subscribe(subscriptionId, entry);
     return () => {
@@ -148,7 +155,7 @@ export class LiveSubscriptions {
 
   private scheduleRefetch(id: string, entry: Entry): void {
     if (entry.refetchTimer) return; // one is already coming
-    const wait = Math.max(0, entry.lastSubscribeAt + this.throttleMs - this.now());
+    const wait = Math.max(0, entry.lastSubscribeAt + entry.throttleMs - this.now());
     entry.refetchTimer = this.setTimer(() => {
       entry.refetchTimer = null;
       if (this.entries.get(id) === entry && this.transport.connected) this.subscribe(id, entry);

@@ -23,6 +23,10 @@ export interface LiveModelOptions<T> {
   apply?: (data: T, rows: LiveRow[], update: LiveUpdateMessage) => Applied<T>;
   /** refresh over HTTP this often when there is no live subscription (ms; default 60 s) */
   pollMs?: number;
+  /** a refetch hint resubscribes at most this often (ms; default 2 s): a busy unit does not reload the view per event */
+  refetchThrottleMs?: number;
+  /** also refresh over HTTP this often while the subscription is live (a safety net; ms; default none) */
+  safetyPollMs?: number | null;
 }
 
 export interface LiveModelState<T> {
@@ -47,7 +51,7 @@ const NO_FLASH = { keys: new Set<string>(), seq: 0 };
  */
 export function useLiveModel<T extends { position: number }>(options: LiveModelOptions<T>): LiveModelState<T> {
   const { live, session } = useApp();
-  const { model, path, params, pollMs = 60_000 } = options;
+  const { model, path, params, pollMs = 60_000, refetchThrottleMs = 2_000, safetyPollMs = null } = options;
   const paramsKey = params === null ? null : JSON.stringify(Object.entries(params).sort());
   const applyRef = useRef(options.apply);
   applyRef.current = options.apply;
@@ -150,13 +154,16 @@ export function useLiveModel<T extends { position: number }>(options: LiveModelO
           if (status === 403) setState((s) => ({ ...s, data: null, error: new ApiError(403, message, path), loading: false }));
           else fetchHttp();
         },
-      });
+      }, { refetchThrottleMs });
     }
 
     // without a live subscription: poll; and fetch again whenever the connection comes back
     const poll = setInterval(() => {
       if (!liveOk && active) fetchHttp();
     }, pollMs);
+    const safety = safetyPollMs === null ? null : setInterval(() => {
+      if (liveOk && active && live.connection.state === 'live') fetchHttp();
+    }, safetyPollMs);
     const offStatus = live.onStatus((status) => {
       if (status.state === 'live' && !liveOk && active) fetchHttp();
     });
@@ -165,15 +172,22 @@ export function useLiveModel<T extends { position: number }>(options: LiveModelO
       active = false;
       controller.abort();
       clearInterval(poll);
+      if (safety) clearInterval(safety);
       if (peopleTimer) clearTimeout(peopleTimer);
       offStatus();
       unsubscribe?.();
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [paramsKey, model, path, live, session.token, pollMs, reloadSeq]);
+  }, [paramsKey, model, path, live, session.token, pollMs, refetchThrottleMs, safetyPollMs, reloadSeq]);
 
   return { ...state, flash, reload };
 }
+
+/**
+ * The tactical panels: live subscriptions whose updates are refetch hints (the server sends no rows for these
+ * models), resubscribed at most every 2 s, plus a slow HTTP safety poll every 5 min while live.
+ */
+export const TACTICAL_LIVE = { refetchThrottleMs: 2_000, safetyPollMs: 300_000 } as const;
 
 /** An HTTP-only read model (no live model of its own), refreshed when a live hint says so. */
 export function useReadModel<T extends { position: number }>(path: string, params: Record<string, string> | null, pollMs = 60_000): LiveModelState<T> {

@@ -1,5 +1,7 @@
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import type { StaffingOverviewResponse, StaffingOverviewRow } from '@pks/contracts';
+import type { GapCellRef } from '../alerts/AlertList';
+import { AlertsSection } from '../alerts/AlertsSection';
 import { useApp } from '../app/app-context';
 import { useRoute } from '../app/router';
 import { formatScope, parseScope, resolveScope, scopeParams, type ScopeKind } from '../app/scope';
@@ -8,12 +10,20 @@ import { LoadState } from '../components/Status';
 import type { MessageKey } from '../i18n/dictionary';
 import { useLiveModel } from '../live/use-live-model';
 import { signed } from '../gap-list/GapGridTable';
+import { FillPanel } from '../staffing-actions/FillPanel';
+import { SuggestionsPanel, type SlotRef } from '../staffing-actions/SuggestionsPanel';
 
 const KINDS: readonly ScopeKind[] = ['pool', 'department'];
 const STATUS_ICON: Record<StaffingOverviewRow['status'], string> = { 'below-minimum': '⚠', 'below-target': '▽', ok: '✓', surplus: '▲' };
 const STATUS_LEVEL: Record<StaffingOverviewRow['status'], string> = { 'below-minimum': 'unsafe', 'below-target': 'gap', ok: 'ok', surplus: 'surplus' };
 
-/** The staffing centre: shortages and surpluses per competence across the pool, by urgency; open shifts; pool staff. */
+type Action = { kind: 'fill'; cell: GapCellRef } | { kind: 'suggest'; slot: SlotRef } | null;
+
+/**
+ * The staffing centre: the alerts addressed to it (acknowledge, fill), shortages and surpluses per competence across
+ * the pool by urgency — each shortage with "fill" (ranked candidates, one-click book or move) and "suggest for the
+ * whole slot" —, open shifts, pool staff.
+ */
 export function StaffingCentreView() {
   const { me, t, language } = useApp();
   const route = useRoute();
@@ -30,6 +40,15 @@ export function StaffingCentreView() {
   const shortages = data?.rows.filter((r) => r.status === 'below-minimum' || r.status === 'below-target') ?? [];
   const surpluses = data?.rows.filter((r) => r.status === 'surplus') ?? [];
   const competences = useMemo(() => [...new Set([...(data?.rows.map((r) => r.competence) ?? []), ...(data?.openShifts.map((s) => s.competence) ?? []), ...(competence ? [competence] : [])])].sort(), [data, competence]);
+  const [action, setAction] = useState<Action>(null);
+  const scopeKey = scope ? formatScope(scope) : '';
+  const alertScope = useMemo(() => (scope ? scopeParams(scope) : null), [scopeKey]); // eslint-disable-line react-hooks/exhaustive-deps
+  const poolOf = (unitId: string) => (scope?.kind === 'pool' ? scope.id : (me.units.find((u) => u.unitId === unitId)?.poolId ?? null));
+  const onFill = (cell: GapCellRef) => setAction({ kind: 'fill', cell });
+  const onSuggest = (row: Pick<StaffingOverviewRow, 'unitId' | 'date' | 'slot'>) => {
+    const poolId = poolOf(row.unitId);
+    if (poolId) setAction({ kind: 'suggest', slot: { poolId, date: row.date, slot: row.slot } });
+  };
   const time = (iso: string) => new Date(iso).toLocaleString(language === 'sv' ? 'sv-SE' : 'en-GB', { weekday: 'short', day: 'numeric', month: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'Europe/Stockholm' });
 
   if (!scope) return <p>{t('noUnits')}</p>;
@@ -60,6 +79,9 @@ export function StaffingCentreView() {
           </select>
         </label>
       </div>
+      {alertScope && <AlertsSection scope={alertScope} title="alertsStaffingTitle" onFill={onFill} initial={10} />}
+      {action?.kind === 'fill' && <FillPanel cell={action.cell} onClose={() => setAction(null)} />}
+      {action?.kind === 'suggest' && <SuggestionsPanel slot={action.slot} onClose={() => setAction(null)} />}
       <h2 className="subtitle">
         {t('staffingTitle')} {data && <span className="muted">· {data.from} – {data.to}</span>}
       </h2>
@@ -71,7 +93,7 @@ export function StaffingCentreView() {
               <span aria-hidden="true">⚠ </span>
               {t('shortages', { n: shortages.length })}
             </h2>
-            <OverviewTable rows={shortages} empty={t('noShortages')} testId="shortages" />
+            <OverviewTable rows={shortages} empty={t('noShortages')} testId="shortages" actions={{ onFill, onSuggest: (r) => (poolOf(r.unitId) ? onSuggest(r) : null) }} />
           </section>
           <section className="panel" aria-labelledby="surpluses-title">
             <h2 id="surpluses-title">
@@ -159,7 +181,12 @@ export function StaffingCentreView() {
   );
 }
 
-function OverviewTable({ rows, empty, testId }: { rows: StaffingOverviewRow[]; empty: string; testId: string }) {
+interface RowActions {
+  onFill(cell: GapCellRef): void;
+  onSuggest(row: StaffingOverviewRow): void;
+}
+
+function OverviewTable({ rows, empty, testId, actions }: { rows: StaffingOverviewRow[]; empty: string; testId: string; actions?: RowActions }) {
   const { t } = useApp();
   if (rows.length === 0) return <p className="muted">{empty}</p>;
   return (
@@ -167,6 +194,7 @@ function OverviewTable({ rows, empty, testId }: { rows: StaffingOverviewRow[]; e
       <table className="data-table" data-testid={testId}>
         <thead>
           <tr>
+            {actions && <th scope="col">{t('colActions')}</th>}
             <th scope="col">{t('colStatus')}</th>
             <th scope="col">{t('colUnit')}</th>
             <th scope="col">{t('colDate')}</th>
@@ -195,6 +223,22 @@ function OverviewTable({ rows, empty, testId }: { rows: StaffingOverviewRow[]; e
         <tbody>
           {rows.map((r) => (
             <tr key={r.key} data-key={r.key}>
+              {actions && (
+                <td className="row-actions">
+                  <button
+                    type="button"
+                    className="primary"
+                    onClick={() => actions.onFill({ unitId: r.unitId, date: r.date, slot: r.slot, competence: r.competence })}
+                    data-testid="row-fill"
+                    aria-label={t('fillFor', { what: `${r.unitName} ${r.date} ${r.slot} ${r.competence}` })}
+                  >
+                    {t('fill')}
+                  </button>{' '}
+                  <button type="button" onClick={() => actions.onSuggest(r)} data-testid="row-suggest" aria-label={t('suggestFor', { what: `${r.date} ${r.slot}` })}>
+                    {t('suggestSlot')}
+                  </button>
+                </td>
+              )}
               <td className={`pm lvl-${STATUS_LEVEL[r.status]} status-cell`}>
                 <span aria-hidden="true">{STATUS_ICON[r.status]} </span>
                 {t(`level.${STATUS_LEVEL[r.status]}` as MessageKey)}

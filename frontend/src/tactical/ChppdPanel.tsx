@@ -2,7 +2,7 @@ import { useMemo } from 'react';
 import type { ChppdResponse } from '@pks/contracts';
 import { useApp } from '../app/app-context';
 import { LoadState } from '../components/Status';
-import { useLiveModel } from '../live/use-live-model';
+import { TACTICAL_LIVE, useLiveModel } from '../live/use-live-model';
 
 const two = (n: number | null) => (n === null ? '–' : n.toFixed(2));
 
@@ -10,7 +10,7 @@ const two = (n: number | null) => (n === null ? '–' : n.toFixed(2));
 export function ChppdPanel({ scopeParams, today }: { scopeParams: Record<string, string>; today: string }) {
   const { t } = useApp();
   const params = useMemo(() => ({ ...scopeParams, month: today.slice(0, 7), bucket: 'period', groupBy: 'competence' }), [scopeParams, today]);
-  const model = useLiveModel<ChppdResponse>({ model: 'chppd', path: 'chppd', params });
+  const model = useLiveModel<ChppdResponse>({ model: 'chppd', path: 'chppd', params, ...TACTICAL_LIVE });
   const rows = model.data?.rows ?? [];
   const missing = (model.data?.missingCensus ?? []).reduce((n, m) => n + m.dates.length, 0);
   return (

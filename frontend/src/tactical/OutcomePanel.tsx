@@ -3,7 +3,7 @@ import type { OutcomeErrorClass, OutcomeVsPlanResponse } from '@pks/contracts';
 import { useApp } from '../app/app-context';
 import { LoadState } from '../components/Status';
 import type { MessageKey } from '../i18n/dictionary';
-import { useLiveModel } from '../live/use-live-model';
+import { TACTICAL_LIVE, useLiveModel } from '../live/use-live-model';
 
 const CLASS_ICON: Record<OutcomeErrorClass, string> = { random: '≈', 'systematic-positive': '↑', 'systematic-negative': '↓', 'insufficient-data': '…' };
 const fmt = (n: number | null) => (n === null ? '–' : Number.isInteger(n) ? String(n) : n.toFixed(1));
@@ -13,7 +13,7 @@ const signedFmt = (n: number | null) => (n === null ? '–' : n > 0 ? `+${fmt(n)
 export function OutcomePanel({ scopeParams }: { scopeParams: Record<string, string> }) {
   const { t } = useApp();
   const params = useMemo(() => ({ ...scopeParams, granularity: 'month' }), [scopeParams]);
-  const model = useLiveModel<OutcomeVsPlanResponse>({ model: 'outcome-vs-plan', path: 'outcome-vs-plan', params });
+  const model = useLiveModel<OutcomeVsPlanResponse>({ model: 'outcome-vs-plan', path: 'outcome-vs-plan', params, ...TACTICAL_LIVE });
   const data = model.data;
   // measures with recorded outcomes first (a plan alone says little here)
   const measures = useMemo(() => {

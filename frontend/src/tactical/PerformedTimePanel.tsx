@@ -7,7 +7,7 @@ import { useApp } from '../app/app-context';
 import { barPaths, OKABE_ITO, UPlotChart, type ChartOptions } from '../charts/UPlotChart';
 import { LoadState } from '../components/Status';
 import type { MessageKey } from '../i18n/dictionary';
-import { useLiveModel } from '../live/use-live-model';
+import { TACTICAL_LIVE, useLiveModel } from '../live/use-live-model';
 import { addMonths, monthsBetween } from '../time/calendar';
 
 const COLOURS = [OKABE_ITO.blue, OKABE_ITO.orange, OKABE_ITO.bluishGreen, OKABE_ITO.reddishPurple, OKABE_ITO.skyBlue, OKABE_ITO.vermillion, OKABE_ITO.yellow, OKABE_ITO.grey];
@@ -59,7 +59,7 @@ export function PerformedTimePanel({ scopeParams, today }: { scopeParams: Record
   const month = today.slice(0, 7);
   const from = `${addMonths(month, -11)}-01`;
   const params = useMemo(() => ({ ...scopeParams, from, to: today, bucket: 'month', groupBy: 'activity2' }), [scopeParams, from, today]);
-  const model = useLiveModel<PerformedTimeResponse>({ model: 'performed-time', path: 'performed-time', params });
+  const model = useLiveModel<PerformedTimeResponse>({ model: 'performed-time', path: 'performed-time', params, ...TACTICAL_LIVE });
   const months = useMemo(() => monthsBetween(from.slice(0, 7), month), [from, month]);
   const stacked = useMemo(() => (model.data ? stackActivities(model.data.rows, months) : null), [model.data, months]);
   const raw = useRef(stacked);

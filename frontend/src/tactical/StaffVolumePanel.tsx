@@ -4,7 +4,7 @@ import type { StaffVolumeResponse } from '@pks/contracts';
 import { useApp } from '../app/app-context';
 import { OKABE_ITO, UPlotChart, type ChartOptions } from '../charts/UPlotChart';
 import { LoadState } from '../components/Status';
-import { useLiveModel } from '../live/use-live-model';
+import { TACTICAL_LIVE, useLiveModel } from '../live/use-live-model';
 import { addMonths } from '../time/calendar';
 import { categoryKey } from './PerformedTimePanel';
 
@@ -16,7 +16,7 @@ export function StaffVolumePanel({ scopeParams, today }: { scopeParams: Record<s
   const month = today.slice(0, 7);
   const from = `${addMonths(month, -11)}-01`;
   const params = useMemo(() => ({ ...scopeParams, from, to: today, bucket: 'month', groupBy: 'category' }), [scopeParams, from, today]);
-  const model = useLiveModel<StaffVolumeResponse>({ model: 'staff-volume', path: 'staff-volume', params });
+  const model = useLiveModel<StaffVolumeResponse>({ model: 'staff-volume', path: 'staff-volume', params, ...TACTICAL_LIVE });
   const all = useMemo(() => (model.data?.rows ?? []).filter((r) => r.staffCategory === null).sort((a, b) => a.period.localeCompare(b.period)), [model.data]);
   const periods = all.map((r) => r.period);
   const chartData = useMemo<uPlot.AlignedData>(

@@ -13,7 +13,7 @@ import { fixtureHospital, type FixtureHospital } from './support/fixture-hospita
  * Browser end-to-end tests of the dashboard in real Chromium against the real platform (the built backend serving
  * frontend/dist), fed through the ingest API: each role sees its own data only (also over a crafted socket
  * subscription), a sick call changes a gap-list cell live, a dropped connection loses nothing, screenshots of every
- * view at desktop and phone width (test-artifacts/screenshots/).
+ * view at desktop and phone width (test-artifacts/screenshots/). Alerts and staffing actions: alerts.e2e.test.ts.
  */
 const skip = chromiumMissing ?? dashboardMissing;
 if (skip) console.warn(`[e2e] skipped: ${skip}`);
@@ -198,8 +198,9 @@ describe.skipIf(skip !== null)('dashboard in Chromium', () => {
     const page = await newPage();
     await loginAs(page, server.url, 'tactical-1');
     await page.waitForURL(/\/tactical/);
+    // the deviation feed is the alert feed (live model alerts, audience tactical): the fixture's plan deviations
     const feed = page.locator('[data-testid="deviation-feed"]');
-    await feed.locator('.feed-item').first().waitFor();
+    await feed.locator('.alert-item').first().waitFor();
     await page.locator('[data-testid="schedule-vs-plan"] .chart canvas').waitFor();
     for (const panel of ['performed-time', 'staff-volume', 'outcome-vs-plan', 'chppd']) {
       await page.locator(`[data-testid="${panel}"] :is(.chart, table, .notice, p.muted)`).first().waitFor();
@@ -213,7 +214,7 @@ describe.skipIf(skip !== null)('dashboard in Chromium', () => {
     // the language toggle
     await page.locator('[data-testid="language-toggle"]').click();
     await page.locator('.app-nav a', { hasText: 'Tactical follow-up' }).waitFor();
-    expect(await page.locator('#feed-title').innerText()).toContain('Deviations');
+    expect(await page.locator('#feed-title').innerText()).toContain('Deviation alerts');
     await page.locator('[data-testid="language-toggle"]').click();
     expect(missing.filter((m) => /not answer|svarar inte/.test(m))).toEqual([]); // every read-model route is there
     await page.close();

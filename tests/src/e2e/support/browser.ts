@@ -54,9 +54,10 @@ export async function loginAs(page: Page, baseUrl: string, userId: string): Prom
   await page.locator('[data-testid="logout"]').waitFor();
 }
 
-export async function screenshot(page: Page, name: string): Promise<string> {
+/** A screenshot to test-artifacts/screenshots/<name>.png: the whole page, or (fullPage false) what the window shows. */
+export async function screenshot(page: Page, name: string, fullPage = true): Promise<string> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   const path = join(SCREENSHOT_DIR, `${name}.png`);
-  await page.screenshot({ path, fullPage: true });
+  await page.screenshot({ path, fullPage });
   return path;
 }

@@ -102,6 +102,7 @@ export function fixtureHospital(now = Date.now()): FixtureHospital {
   const firstDate = addDays(weekDates[0]!, -26 * 7);
   const lastDate = addDays(weekDates[0]!, 13 * 7 - 1);
   const testShiftIds: string[] = [];
+  const scheduledToday = new Map<string, string[]>(); // unit → staff with a shift today outside the test cell (USK first)
   let testInterval = { start: '', end: '' };
   for (const u of UNITS) {
     const staff = staffByUnit.get(u.unitId)!;
@@ -134,6 +135,11 @@ export function fixtureHospital(now = Date.now()): FixtureHospital {
                 : pool[(offset + i + (slot.code === 'dag' ? 0 : slot.code === 'kvall' ? 4 : 7)) % pool.length]!;
             const shiftId = `S-${u.unitId}-${date}-${slot.code}-${competence}-${i}`;
             events.push(ev('ShiftScheduled', { shiftId, unitId: u.unitId, staffId: person.staffId, competence, start, end, slot: slot.code, activity }, `fx-${shiftId}`));
+            if (date === today && !isTestCell && !keepAway) {
+              const list = scheduledToday.get(u.unitId) ?? [];
+              if (!list.includes(person.staffId)) (competence === 'USK' ? list.unshift(person.staffId) : list.push(person.staffId));
+              scheduledToday.set(u.unitId, list);
+            }
             if (isTestCell) {
               testShiftIds.push(shiftId);
               testInterval = { start, end };
@@ -153,9 +159,10 @@ export function fixtureHospital(now = Date.now()): FixtureHospital {
     }
   }
 
-  // today's sick calls (one per unit, not in the test cell) and a child-care absence
+  // today's sick calls (one per unit, someone with a shift today outside the test cell, so every date shows one) and a
+  // child-care absence
   for (const u of UNITS) {
-    const victim = staffByUnit.get(u.unitId)![u.unitId === 'B8-AVA' ? 10 : 5]!;
+    const victim = { staffId: scheduledToday.get(u.unitId)?.[0] ?? staffByUnit.get(u.unitId)![5]!.staffId };
     const { startMs } = slotInterval(today, '00:00', '23:59', TZ);
     events.push(ev('AbsenceReported', { absenceId: `fx-abs-${u.unitId}`, staffId: victim.staffId, kind: u.unitId === 'C10-Trauma' ? 'child-care' : 'sick', start: new Date(startMs).toISOString(), end: new Date(startMs + 2 * 86_400_000).toISOString() }, `fx-abs-${u.unitId}`));
   }
