@@ -45,7 +45,7 @@ export interface BenchOptions {
   profile: boolean;
 }
 
-export const USAGE = `npm run bench -- [options]      (or: node tests/dist/bench/main.js [options] after npm run build)
+export const USAGE = `npm run bench -- [options]      (or: node tests/dist/bench/main.js [options] after npx tsc -b)
 
 Runs against the real server process (pks start --port 0 --no-simulation in a temporary data directory) over HTTP and
 socket.io, prints a table and writes bench-results/<timestamp>.json. Each figure has a baseline measured in the same

@@ -19,6 +19,8 @@ export interface IngestRun {
   projectedSeconds: number;
   rawSeconds: number;
   requests: number;
+  /** events the server appended itself meanwhile (the alert engine's), beyond the events sent */
+  serverAppended: number;
 }
 
 export interface IngestOptions {
@@ -141,6 +143,7 @@ export async function ingestRun(options: IngestOptions): Promise<IngestRun> {
     const acknowledged = clockMs();
     await waitForProjections(server.url, lastPosition, { pollMs: 10 });
     const projected = clockMs();
+    const head = (await server.health()).store.position;
     const events = lines.length - prefix;
     if (accepted !== events) throw new Error(`ingest: ${accepted} of ${events} events accepted`);
     const ackSeconds = (acknowledged - started) / 1000;
@@ -154,6 +157,7 @@ export async function ingestRun(options: IngestOptions): Promise<IngestRun> {
       projectedSeconds,
       rawSeconds: raw.seconds,
       requests: batches.length,
+      serverAppended: head - lines.length,
     };
   } finally {
     await server.stop();

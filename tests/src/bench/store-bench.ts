@@ -129,6 +129,10 @@ export interface QueryRepeat {
   scheduleVsPlan: Percentiles;
   /** the baseline: GET /api/v1/health */
   health: Percentiles;
+  /** the same requests, each kind in a run of its own (nothing else in between) */
+  alone: { gapList: Percentiles; scheduleVsPlan: Percentiles; health: Percentiles };
+  /** wall seconds of the repeat */
+  seconds: number;
 }
 
 export interface QueryTargets {
@@ -166,8 +170,9 @@ async function timedGet(url: string, token: string | null): Promise<{ ms: number
 }
 
 /**
- * Query latency over HTTP, one request at a time (keep-alive), the three requests taking turns so that noise hits
- * them alike: the department's gap list for one week, its schedule vs plan, and GET /api/v1/health (the baseline).
+ * Query latency over HTTP, one request at a time (keep-alive): first the three requests taking turns (mixed traffic;
+ * noise hits them alike): the department's gap list for one week, its schedule vs plan, and GET /api/v1/health (the
+ * baseline); then each kind in a run of its own.
  */
 export async function queryBench(server: { url: string; token: BenchServer['token'] }, targets: Omit<QueryTargets, 'gapListBytes' | 'scheduleVsPlanBytes'>, options: { requests: number; warmup: number; repeats: number; log: (line: string) => void }): Promise<{ targets: QueryTargets; repeats: QueryRepeat[] }> {
   const token = await server.token('tactical', { sub: 'bench-tactical', departments: [targets.departmentId] });
@@ -186,14 +191,25 @@ export async function queryBench(server: { url: string; token: BenchServer['toke
     const g: number[] = [];
     const s: number[] = [];
     const h: number[] = [];
+    const started = clockMs();
     for (let i = 0; i < options.requests; i++) {
       g.push((await timedGet(gap, token)).ms);
       s.push((await timedGet(svp, token)).ms);
       h.push((await timedGet(health, null)).ms);
     }
-    const repeat = { gapList: percentiles(g), scheduleVsPlan: percentiles(s), health: percentiles(h) };
+    const alone = async (url: string, auth: string | null) => {
+      const times: number[] = [];
+      for (let i = 0; i < options.requests; i++) times.push((await timedGet(url, auth)).ms);
+      return percentiles(times);
+    };
+    const gapAlone = await alone(gap, token);
+    const svpAlone = await alone(svp, token);
+    const healthAlone = await alone(health, null);
+    const seconds = (clockMs() - started) / 1000;
+    const repeat: QueryRepeat = { gapList: percentiles(g), scheduleVsPlan: percentiles(s), health: percentiles(h), alone: { gapList: gapAlone, scheduleVsPlan: svpAlone, health: healthAlone }, seconds };
     options.log(
-      `query repeat ${r + 1}/${options.repeats}: p99 gap-list ${repeat.gapList.p99.toFixed(1)} ms, schedule-vs-plan ${repeat.scheduleVsPlan.p99.toFixed(1)} ms, health ${repeat.health.p99.toFixed(2)} ms (${options.requests} each)`,
+      `query repeat ${r + 1}/${options.repeats}: p99 gap-list ${repeat.gapList.p99.toFixed(1)} ms, schedule-vs-plan ${repeat.scheduleVsPlan.p99.toFixed(1)} ms, health ${repeat.health.p99.toFixed(2)} ms (${options.requests} each, p50 ${repeat.gapList.p50.toFixed(1)}, ${repeat.scheduleVsPlan.p50.toFixed(1)}, ${repeat.health.p50.toFixed(2)} ms); ` +
+        `each kind alone: p99 ${gapAlone.p99.toFixed(1)}, ${svpAlone.p99.toFixed(1)}, ${healthAlone.p99.toFixed(2)} ms`,
     );
     repeats.push(repeat);
   }
