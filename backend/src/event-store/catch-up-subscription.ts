@@ -25,6 +25,9 @@ export function catchUpSubscription(source: CatchUpSource, options: SubscribeOpt
         catchingUp = batch.length === batchSize;
         await options.onEvents(batch);
         position = batch[batch.length - 1]!.position;
+        // a long catch-up must not starve the process: let timers and I/O run between batches (a synchronous store
+        // and a synchronous onEvents would otherwise keep the loop in microtasks until the head)
+        if (catchingUp) await new Promise<void>((resolve) => setImmediate(resolve));
         continue;
       }
       catchingUp = false;

@@ -1,0 +1,48 @@
+import type { StoredEvent } from '@pks/contracts';
+import { describe, expect, it } from 'vitest';
+import { catchUpSubscription } from './catch-up-subscription.js';
+
+const event = (position: number): StoredEvent =>
+  ({ position, id: `e${position}`, type: 'T', streamId: 's', revision: position - 1, data: {}, metadata: {} }) as unknown as StoredEvent;
+
+/** a synchronous in-memory source with `head` events, resolving immediately like better-sqlite3 */
+function source(head: number) {
+  return {
+    readAll: async (after: number, limit: number) => {
+      const out: StoredEvent[] = [];
+      for (let p = after + 1; p <= Math.min(head, after + limit); p += 1) out.push(event(p));
+      return out;
+    },
+    waitForChange: (signal: AbortSignal) => new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true })),
+  };
+}
+
+describe('catch-up subscription', () => {
+  it('delivers every event once, in order, from the given position', async () => {
+    const seen: number[] = [];
+    const sub = catchUpSubscription(source(2500), { from: 7, batchSize: 100, onEvents: (events) => void seen.push(...events.map((e) => e.position)) });
+    while (seen.length < 2493) await new Promise((r) => setTimeout(r, 5));
+    await sub.stop();
+    expect(seen).toEqual(Array.from({ length: 2493 }, (_, i) => i + 8));
+    expect(sub.catchingUp).toBe(false);
+  });
+
+  it('lets timers run during a long catch-up of a synchronous store (a server starting on a large log must not starve)', async () => {
+    let delivered = 0;
+    let deliveredWhenTimerFired = -1;
+    const timer = new Promise<void>((resolve) =>
+      setTimeout(() => {
+        deliveredWhenTimerFired = delivered;
+        resolve();
+      }, 0),
+    );
+    const head = 200_000;
+    const sub = catchUpSubscription(source(head), { from: 0, batchSize: 1000, onEvents: (events) => void (delivered += events.length) });
+    await timer;
+    // the timer fired while the catch-up was still going, not after the whole log
+    expect(deliveredWhenTimerFired).toBeLessThan(head);
+    while (delivered < head) await new Promise((r) => setTimeout(r, 5));
+    await sub.stop();
+    expect(delivered).toBe(head);
+  });
+});
