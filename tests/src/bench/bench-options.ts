@@ -29,6 +29,9 @@ export interface BenchOptions {
   latencyDays: number;
   /** run the latency test against running nodes instead of the harness's own server */
   nodes: string[];
+  /** run the latency test against a multi-node topology the harness starts: this many API nodes (\`pks serve\`) and one
+   * projection node (\`pks project\`) on the machine's PostgreSQL and NATS (0: not) */
+  topology: number;
   token: string | null;
   clientToken: string | null;
   secretFile: string | null;
@@ -69,6 +72,9 @@ run, and every measurement is repeated (--repeats) so the spread shows.
   --nodes URL,URL         run the latency test against running nodes (events to the first, clients spread over
                           all); give --token (integration) and --client-token (a token that may watch every unit,
                           e.g. admin), or --secret-file (the nodes' embedded signing key) to issue both
+  --topology N            run the latency test against N API nodes (pks serve) and a projection node (pks project)
+                          that the harness starts on PostgreSQL + NATS (PKS_TEST_PG_URL, PKS_TEST_NATS_URL; default
+                          127.0.0.1); events to the first node, clients spread over all
   --queries N             requests per query kind and repeat (default 200)
   --no-memory-half        skip the half-slice memory point (the extrapolation then uses the empty server)
   --json PATH             where to write the results (default bench-results/<timestamp>.json)
@@ -114,6 +120,7 @@ export function parseBenchArgs(argv: string[], now = new Date()): BenchOptions &
       'latency-scale': { type: 'string' },
       'latency-days': { type: 'string' },
       nodes: { type: 'string' },
+      topology: { type: 'string' },
       token: { type: 'string' },
       'client-token': { type: 'string' },
       'secret-file': { type: 'string' },
@@ -137,6 +144,8 @@ export function parseBenchArgs(argv: string[], now = new Date()): BenchOptions &
   if (nodes.length > 0 && !values['secret-file'] && !(values.token && values['client-token'])) {
     throw new Error('--nodes needs --token and --client-token, or --secret-file');
   }
+  const topology = int(values.topology, 'topology', 0);
+  if (topology > 0 && nodes.length > 0) throw new Error('--topology and --nodes exclude each other');
   return {
     help: values.help === true,
     quick,
@@ -158,6 +167,7 @@ export function parseBenchArgs(argv: string[], now = new Date()): BenchOptions &
     latencyScale: scaleOf(values['latency-scale'], quick ? 'tiny' : 'small'),
     latencyDays: int(values['latency-days'], 'latency-days', quick ? 1 : 7),
     nodes,
+    topology,
     token: values.token ?? null,
     clientToken: values['client-token'] ?? null,
     secretFile: values['secret-file'] ?? null,

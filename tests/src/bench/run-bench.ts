@@ -10,6 +10,7 @@ import { addDaysUtc, factsOf, factsOfFile, preparedStore, readNdjson, simulatedH
 import { ingestRun, type IngestRun } from './ingest-bench.js';
 import { latencyBench, type LatencyResult, type LatencyTarget } from './latency-bench.js';
 import { spread, type Spread } from './stats.js';
+import { startMultiNodeTopology, type MultiNodeTopology } from '../support/multi-node.js';
 import { makeSnapshot, memoryPoint, queryBench, queryTargets, rebuildBench, type MemoryPoint, type QueryRepeat, type QueryTargets, type RebuildRepeat } from './store-bench.js';
 
 /** One line of the results table: a figure, its same-run baseline, the ratio figure ÷ baseline, over repeats. */
@@ -95,8 +96,19 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
       const facts = factsOf(setupLines);
       const week = isoWeekOf(options.from);
       let server: Awaited<ReturnType<typeof startBenchServer>> | null = null;
+      let topology: MultiNodeTopology | null = null;
       let target: LatencyTarget;
-      if (options.nodes.length > 0) {
+      if (options.topology > 0) {
+        log(`starting ${options.topology} API nodes and a projection node on PostgreSQL + NATS …`);
+        topology = await startMultiNodeTopology({ apiNodes: options.topology, projectionNodes: 1, label: 'bench' });
+        const t = topology;
+        target = {
+          urls: t.api.map((n) => n.url),
+          ingestToken: await t.token('integration', { sub: 'bench-sender' }),
+          clientToken: (unitId) => t.token('manager', { sub: `bench-manager-${unitId}`, units: [unitId] }),
+          description: `${options.topology} × pks serve + pks project (PostgreSQL ${t.schema}, NATS ${t.subjectPrefix})`,
+        };
+      } else if (options.nodes.length > 0) {
         const secret = options.secretFile ? new TextEncoder().encode(readFileSync(options.secretFile, 'utf8').trim()) : null;
         const ingestToken = options.token ?? (await issueEmbeddedToken(secret!, { sub: 'bench-sender', role: 'integration', expiresIn: '12h' }));
         target = {
@@ -162,6 +174,7 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
         notes.push(`latency: ${rs.map((r) => `${r.matched}/${r.expected}`).join(', ')} (client, event) deliveries matched per repeat (${coverage.map((c) => (c * 100).toFixed(1) + ' %').join(', ')}); resyncs ${rs.map((r) => r.resyncs).join(', ')}; chain breaks ${rs.map((r) => r.chainBreaks).join(', ')}; achieved rate ${rs.map((r) => Math.round(r.achievedRate)).join(', ')} events/s`);
       } finally {
         await server?.stop();
+        await topology?.close();
       }
     }
 
