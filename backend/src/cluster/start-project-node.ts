@@ -1,5 +1,4 @@
 import Fastify from 'fastify';
-import { allProjections } from '@pks/projections';
 import type { Bus } from '../bus/bus.js';
 import { isNatsBus } from '../bus/create-bus.js';
 import type { PlatformConfig } from '../config/config.js';
@@ -11,9 +10,9 @@ import { LivePublisher } from '../live/live-publisher.js';
 import { registerMetricsRoute, startMetricsListener } from '../metrics/metrics-routes.js';
 import { createNodeMetrics, type NodeRole } from '../metrics/node-metrics.js';
 import { RouteDocs } from '../openapi/route-docs.js';
-import { tokenVerifierFor } from '../platform/start-platform.js';
+import { projectionRunnerFor, tokenVerifierFor } from '../platform/api-node.js';
 import { VERSION } from '../platform/version.js';
-import { ProjectionRunner } from '../projection-runner/projection-runner.js';
+import type { ProjectionRunner } from '../projection-runner/projection-runner.js';
 import { clusterOptionsFromEnv, leaderElectionFor, type ClusterOptions } from './cluster-options.js';
 import { LiveHandover } from './live-handover.js';
 import { AlertingServices } from '../alerts/alerting.js';
@@ -50,14 +49,7 @@ export async function startProjectNode(config: PlatformConfig, log: (line: strin
   let closing = false;
   // only the leader writes a shared snapshot; a node-local one (SQLite) every node may write
   const snapshots = gatedSnapshotStore(snapshotStore, () => publisher !== null || !shared);
-  const runner = new ProjectionRunner({
-    store,
-    projections: allProjections(),
-    snapshots,
-    snapshotEveryMs: config.snapshotEveryMs,
-    snapshotEveryEvents: config.snapshotEveryEvents,
-    log,
-  });
+  const runner = projectionRunnerFor(config, store, snapshots, log);
   const models = new Set(Object.keys(liveCellRows(runner)));
   let handover: LiveHandover | null = new LiveHandover(runner, bus, models);
   handover.start();
