@@ -42,3 +42,4 @@ export * from './alerts/webhooks/webhook-store.js';
 export * from './alerts/webhooks/webhook-signature.js';
 export * from './alerts/webhooks/webhook-dispatcher.js';
 export { bookingIdFor } from './commands/staffing-routes.js';
+export { CommandLockTimeout, localCommandLock, postgresCommandLock, type CommandLock } from './commands/command-lock.js';

@@ -33,7 +33,7 @@ import { BodyError } from '../ingest/parse-ndjson.js';
 import type { RouteDocs } from '../openapi/route-docs.js';
 import type { ProjectionRunner } from '../projection-runner/projection-runner.js';
 import { resolveScope } from '../queries/scope.js';
-import { SerialQueue } from './serial-queue.js';
+import { CommandLockTimeout, localCommandLock, type CommandLock } from './command-lock.js';
 
 export interface StaffingRouteOptions {
   docs: RouteDocs;
@@ -41,6 +41,8 @@ export interface StaffingRouteOptions {
   store: EventStore;
   audit: AuditLog;
   workingTime: WorkingTimeSettings;
+  /** how commands are serialised: on this node (default), or across API nodes (PostgreSQL advisory lock) */
+  commandLock?: CommandLock;
 }
 
 const ACTION_ROLES: readonly Role[] = ['manager', 'staffing-centre', 'tactical', 'admin'];
@@ -54,14 +56,15 @@ const SAME_FIELDS = ['unitId', 'date', 'slot', 'competence', 'staffId', 'source'
 
 /**
  * The staffing centre's actions: candidates for a gap, several moves at once for a slot, and the commands that
- * book or move staff (decided by pure deciders, appended as StaffBooked). Commands are decided one at a time on this
- * node, and the answer waits until the projections hold the booking, so the next decision sees it.
+ * book or move staff (decided by pure deciders, appended as StaffBooked). Commands are decided one at a time (on this
+ * node, or across nodes with the command lock), and the answer waits until the projections hold the booking, so the
+ * next decision sees it.
  */
 export async function staffingRoutes(app: FastifyInstance, options: StaffingRouteOptions): Promise<void> {
   const { docs, runner, store, audit } = options;
   const catalog = () => runner.state<ReferenceCatalogState>('reference-catalog');
   const inputs = () => ({ gapList: runner.state<GapListState>('gap-list'), roster: runner.state<StaffRosterState>('staff-roster') });
-  const queue = new SerialQueue();
+  const lock = options.commandLock ?? localCommandLock();
 
   docs.add({
     method: 'get',
@@ -137,7 +140,7 @@ export async function staffingRoutes(app: FastifyInstance, options: StaffingRout
       if (!same) return sendRejection(reply, 409, 'idempotency-key-reused', `the idempotency key was used for another booking (${String(data.staffId)} into ${String(data.unitId)} ${String(data.date)} ${String(data.slot)}); use a new key for a new command`);
       return { status: 'duplicate' as const, bookingId, eventId: first.id, position: first.position, event: { type: 'StaffBooked' as const, data } };
     };
-    return queue.run(async () => {
+    return lock.run(async () => {
       const before = await earlier();
       if (before) return before;
       const decision = decide(principal, bookingId, Date.now());
@@ -154,6 +157,9 @@ export async function staffingRoutes(app: FastifyInstance, options: StaffingRout
         if (error instanceof WrongExpectedRevisionError) return (await earlier()) ?? sendRejection(reply, 409, 'idempotency-key-reused', 'the idempotency key was used for another booking');
         throw error;
       }
+    }).catch((error: unknown) => {
+      if (error instanceof CommandLockTimeout) return sendRejection(reply, 503, 'busy', `${error.message}; nothing was booked, try again`);
+      throw error;
     });
   };
 
@@ -166,6 +172,7 @@ export async function staffingRoutes(app: FastifyInstance, options: StaffingRout
       description: 'rejected: no-gap, slot-ended (booking into the past), double-booking, staff-absent, daily-rest, weekly-cap, competence-not-held, not-in-source, source-below-minimum, same-unit, idempotency-key-reused',
       content: { 'application/json': CommandRejection },
     },
+    503: { description: 'busy: the command lock (several API nodes) or the read models did not come in time; nothing was booked', content: { 'application/json': CommandRejection } },
   };
 
   docs.add({

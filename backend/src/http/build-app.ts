@@ -19,6 +19,7 @@ import { DEFAULT_WORKING_TIME_CONFIG, type WorkingTimeConfig } from '../alerts/a
 import { webhookRoutes } from '../alerts/webhooks/webhook-routes.js';
 import type { WebhookStore } from '../alerts/webhooks/webhook-store.js';
 import { staffingRoutes } from '../commands/staffing-routes.js';
+import type { CommandLock } from '../commands/command-lock.js';
 import { registerErrorHandler } from './error-handler.js';
 import { staticFrontend } from './static-frontend.js';
 
@@ -44,6 +45,8 @@ export interface AppDependencies {
   webhooks?: WebhookStore | null;
   /** working-time rules of staffing commands (default 11 h daily rest, 48 h weekly cap) */
   workingTime?: Partial<WorkingTimeConfig>;
+  /** how staffing commands are serialised (default: on this node) */
+  commandLock?: CommandLock;
 }
 
 /** The fastify app: one encapsulated plugin per area, every route behind a bearer token unless marked public. */
@@ -63,7 +66,7 @@ export async function buildApp(deps: AppDependencies): Promise<{ app: FastifyIns
   await app.register(queryRoutes, { docs, runner: deps.runner, audit: deps.audit });
   await app.register(alertRoutes, { docs, runner: deps.runner, store: deps.store, audit: deps.audit });
   await app.register(webhookRoutes, { docs, store: deps.store, audit: deps.audit, webhooks: deps.webhooks ?? null });
-  await app.register(staffingRoutes, { docs, runner: deps.runner, store: deps.store, audit: deps.audit, workingTime: { ...DEFAULT_WORKING_TIME_CONFIG, ...deps.workingTime } });
+  await app.register(staffingRoutes, { docs, runner: deps.runner, store: deps.store, audit: deps.audit, workingTime: { ...DEFAULT_WORKING_TIME_CONFIG, ...deps.workingTime }, ...(deps.commandLock && { commandLock: deps.commandLock }) });
   await app.register(staticFrontend, { dir: deps.frontendDir ?? null });
 
   const live = new LiveGateway({

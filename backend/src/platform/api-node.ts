@@ -7,6 +7,8 @@ import { isNatsBus } from '../bus/create-bus.js';
 import { dataPaths, type PlatformConfig } from '../config/config.js';
 import type { EventStore } from '../event-store/event-store.js';
 import { buildApp, type AppDependencies } from '../http/build-app.js';
+import { localCommandLock, postgresCommandLock, type CommandLock } from '../commands/command-lock.js';
+import { eventStoreConfigOf } from '../cluster/node-resources.js';
 import { CatalogFeed } from '../ingest/catalog-feed.js';
 import { IngestService } from '../ingest/ingest-service.js';
 import { registerMetricsRoute, startMetricsListener } from '../metrics/metrics-routes.js';
@@ -44,6 +46,22 @@ export async function startIngest(store: EventStore, snapshots: SnapshotStore): 
   return { ingest: new IngestService(store, catalog), catalog };
 }
 
+/**
+ * How staffing commands are serialised: across every API node of the installation when the store is PostgreSQL (an
+ * advisory lock, the deciding node first catching up to the head), else on this node. KurrentDB: node-local only.
+ */
+export function commandLockFor(config: PlatformConfig, store: EventStore, runner: ProjectionRunner): CommandLock {
+  const c = eventStoreConfigOf(config);
+  if (c.kind !== 'postgres') return localCommandLock();
+  return postgresCommandLock({
+    connectionString: c.url,
+    name: c.schema ?? 'pks',
+    nodeId: config.nodeId,
+    headPosition: () => store.headPosition(),
+    waitForPosition: (position, timeoutMs) => runner.waitForPosition(position, timeoutMs),
+  });
+}
+
 export interface ApiNodeParts {
   store: EventStore;
   runner: ProjectionRunner;
@@ -75,6 +93,7 @@ export async function createApiNode(config: PlatformConfig, parts: ApiNodeParts)
   const audit = getSQLiteAuditLog({ path: dataPaths(config.dataDir).audit });
   const { verifier, embeddedSecret } = tokenVerifierFor(config);
   const { store, runner, bus } = parts;
+  const commandLock = commandLockFor(config, store, runner);
   const metrics = createNodeMetrics({
     nodeId: config.nodeId,
     version: VERSION,
@@ -98,6 +117,7 @@ export async function createApiNode(config: PlatformConfig, parts: ApiNodeParts)
     maxEventsPerRequest: config.maxEventsPerRequest,
     logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
     node: () => ({ id: config.nodeId, role: parts.role }),
+    commandLock,
     ...(parts.webhooks !== undefined && { webhooks: parts.webhooks }),
     ...(parts.workingTime && { workingTime: parts.workingTime }),
   });
@@ -114,6 +134,7 @@ export async function createApiNode(config: PlatformConfig, parts: ApiNodeParts)
     async close() {
       await app.close();
       await metricsListener?.close();
+      await commandLock.close();
       audit.close();
     },
   };
