@@ -11,11 +11,23 @@ export interface AuditEntry {
   detail: Record<string, unknown>;
 }
 
-/** Who read person-level data, when, and what (DOMAIN.md §6). Queried by admins. */
+export interface AuditFilter {
+  from?: string;
+  to?: string;
+  sub?: string;
+  action?: string;
+  limit?: number;
+}
+
+/**
+ * Who read person-level data, when, and what (DOMAIN.md §6). Queried by admins. One node: SQLite in the data
+ * directory (audit.sqlite); several API nodes on PostgreSQL: one table for all of them (postgres-audit-log.ts).
+ */
 export interface AuditLog {
   record(principal: Principal, action: string, detail: Record<string, unknown>): void;
-  query(filter: { from?: string; to?: string; sub?: string; action?: string; limit?: number }): AuditEntry[];
-  close(): void;
+  /** newest first */
+  query(filter: AuditFilter): AuditEntry[] | Promise<AuditEntry[]>;
+  close(): void | Promise<void>;
 }
 
 export function getSQLiteAuditLog(options: { path: string }): AuditLog {

@@ -98,7 +98,7 @@ export async function authRoutes(app: FastifyInstance, options: AuthRouteOptions
   app.get('/api/v1/audit', { config: { roles: ['admin'] } }, async (request) => {
     const q = AuditQuery.parse(request.query);
     return {
-      entries: options.audit.query({
+      entries: await options.audit.query({
         ...(q.from && { from: q.from }),
         ...(q.to && { to: q.to }),
         ...(q.sub && { sub: q.sub }),

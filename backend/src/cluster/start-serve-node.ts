@@ -38,7 +38,7 @@ export async function startServeNode(config: PlatformConfig, log: (line: string)
   const runner = projectionRunnerFor(config, store, snapshots, log);
   await runner.start();
   const { ingest, catalog } = await startIngest(store, snapshots);
-  const api = await createApiNode(config, { store, runner, bus, ingest, role: 'replica' });
+  const api = await createApiNode(config, { store, runner, bus, ingest, role: 'replica', log });
   metrics = api.metrics;
 
   // The gateway is subscribed to the bus now. Before taking clients, the replica reaches the head as of this

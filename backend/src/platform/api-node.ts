@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { allProjections } from '@pks/projections';
 import { getSQLiteAuditLog, type AuditLog } from '../audit/audit-log.js';
+import { getPostgresAuditLog } from '../audit/postgres-audit-log.js';
 import { embeddedTokenVerifier, loadOrCreateEmbeddedSecret, oidcTokenVerifier, type TokenVerifier } from '../auth/token-verifier.js';
 import type { Bus } from '../bus/bus.js';
 import { isNatsBus } from '../bus/create-bus.js';
@@ -62,12 +63,20 @@ export function commandLockFor(config: PlatformConfig, store: EventStore, runner
   });
 }
 
+/** The audit log: shared by every API node in PostgreSQL when the store is PostgreSQL, else the node's audit.sqlite. */
+export function auditLogFor(config: PlatformConfig, log?: (line: string) => void): Promise<AuditLog> | AuditLog {
+  const c = eventStoreConfigOf(config);
+  if (c.kind === 'postgres') return getPostgresAuditLog({ connectionString: c.url, schema: c.schema ?? 'pks', nodeId: config.nodeId, ...(log && { log }) });
+  return getSQLiteAuditLog({ path: dataPaths(config.dataDir).audit });
+}
+
 export interface ApiNodeParts {
   store: EventStore;
   runner: ProjectionRunner;
   bus: Bus;
   ingest: IngestService;
   role: Extract<NodeRole, 'single' | 'replica'>;
+  log?: (line: string) => void;
   webhooks?: AppDependencies['webhooks'];
   workingTime?: AppDependencies['workingTime'];
 }
@@ -90,7 +99,7 @@ export interface ApiNode {
  * listening: a replica first reaches the head.
  */
 export async function createApiNode(config: PlatformConfig, parts: ApiNodeParts): Promise<ApiNode> {
-  const audit = getSQLiteAuditLog({ path: dataPaths(config.dataDir).audit });
+  const audit = await auditLogFor(config, parts.log);
   const { verifier, embeddedSecret } = tokenVerifierFor(config);
   const { store, runner, bus } = parts;
   const commandLock = commandLockFor(config, store, runner);
@@ -135,7 +144,7 @@ export async function createApiNode(config: PlatformConfig, parts: ApiNodeParts)
       await app.close();
       await metricsListener?.close();
       await commandLock.close();
-      audit.close();
+      await audit.close();
     },
   };
 }

@@ -47,7 +47,7 @@ export async function startPlatform(config: PlatformConfig, log: (line: string) 
   const webhooks = getSQLiteWebhookStore({ path: webhookDbPath(config.dataDir) });
   const alerting = alertingConfig.enabled ? new AlertingServices({ runner, store, bus, webhooks, config: alertingConfig, log }) : null;
   await alerting?.start();
-  const api = await createApiNode(config, { store, runner, bus, ingest, role: 'single', webhooks, ...(config.workingTime && { workingTime: config.workingTime }) });
+  const api = await createApiNode(config, { store, runner, bus, ingest, role: 'single', log, webhooks, ...(config.workingTime && { workingTime: config.workingTime }) });
   metrics = api.metrics;
   const address = await api.listen();
   log(`PKS ${VERSION} listening on ${address} (store ${describeStore(config)}, bus ${bus.kind})${api.metricsUrl ? `; metrics on ${api.metricsUrl}` : ''}`);

@@ -6,8 +6,9 @@ import { reachablePostgres, startMultiNodeTopology, type MultiNodeTopology } fro
 import { DAY, organisation } from '../support/small-hospital.js';
 
 /**
- * Staffing commands on several API nodes: the PostgreSQL command lock serialises them across nodes, and the node
- * holding it first reaches the store's head, so no two nodes book the same person into the same gap.
+ * What several API nodes share on PostgreSQL: staffing commands are serialised across nodes by the command lock (the
+ * node holding it first reaches the store's head, so no two nodes book the same person into the same gap), and the
+ * audit log is one table, so an admin on any node sees every node's person-level reads.
  */
 describe('command lock on PostgreSQL', () => {
   let url: string;
@@ -119,4 +120,29 @@ describe('staffing commands on two API nodes (PostgreSQL + NATS)', () => {
     const rows = await fetch(`${api2!.url}/api/v1/gap-list?unitId=B8-AVA&from=${DAY}&to=${DAY}&competence=SSK`, { headers: { authorization: `Bearer ${admin}` } }).then((r) => r.json() as Promise<{ rows: { slot: string; booked: number; staffed: number }[] }>);
     expect(rows.rows.find((r) => r.slot === 'dag')).toMatchObject({ booked: 1, staffed: 3 });
   }, 120_000);
+
+  it('the audit log is the installation’s: an admin on either node sees the person-level reads served by both', async () => {
+    const [api1, api2] = topology!.api;
+    const candidates = async (nodeUrl: string, sub: string) => {
+      const token = await topology!.token('staffing-centre', { sub, pools: ['bmc'] });
+      const r = await fetch(`${nodeUrl}/api/v1/gaps/candidates?unitId=B8-AVA&date=${DAY}&slot=dag&competence=SSK`, { headers: { authorization: `Bearer ${token}` } });
+      expect(r.status).toBe(200);
+    };
+    await candidates(api1!.url, 'reader-on-node-1');
+    await candidates(api2!.url, 'reader-on-node-2');
+    const admin = await topology!.token('admin');
+    for (const node of [api1!, api2!]) {
+      const r = await fetch(`${node.url}/api/v1/audit?action=read:gap-candidates`, { headers: { authorization: `Bearer ${admin}` } });
+      expect(r.status).toBe(200);
+      const { entries } = (await r.json()) as { entries: { sub: string; action: string; at: string }[] };
+      // the node's own read is there at once; the other node's within its flush interval (50 ms) — poll briefly
+      let subs = entries.map((e) => e.sub);
+      for (let i = 0; i < 20 && !(subs.includes('reader-on-node-1') && subs.includes('reader-on-node-2')); i += 1) {
+        await new Promise((res) => setTimeout(res, 50));
+        const again = (await (await fetch(`${node.url}/api/v1/audit?action=read:gap-candidates`, { headers: { authorization: `Bearer ${admin}` } })).json()) as { entries: { sub: string }[] };
+        subs = again.entries.map((e) => e.sub);
+      }
+      expect(subs).toEqual(expect.arrayContaining(['reader-on-node-1', 'reader-on-node-2']));
+    }
+  }, 60_000);
 });
