@@ -49,6 +49,42 @@ async function until(what: string, probe: () => boolean | Promise<boolean>, time
   }
 }
 
+/** The store with its subscriptions held at a position the test moves (appends and reads pass straight through). */
+function gatedSubscriptions(inner: EventStore): { store: EventStore; set(position: number): void } {
+  let gate = Number.POSITIVE_INFINITY;
+  const waiters = new Set<() => void>();
+  const store = new Proxy(inner, {
+    get(target, key) {
+      if (key === 'subscribeToAll') {
+        return (options: Parameters<EventStore['subscribeToAll']>[0]) =>
+          target.subscribeToAll({
+            ...options,
+            onEvents: async (events) => {
+              let i = 0;
+              while (i < events.length) {
+                while (events[i]!.position > gate) await new Promise<void>((resolve) => waiters.add(resolve));
+                let j = i;
+                while (j < events.length && events[j]!.position <= gate) j += 1;
+                await options.onEvents(events.slice(i, j));
+                i = j;
+              }
+            },
+          });
+      }
+      const value = Reflect.get(target, key, target) as unknown;
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+  return {
+    store,
+    set(position) {
+      gate = position;
+      for (const resolve of waiters) resolve();
+      waiters.clear();
+    },
+  };
+}
+
 describe('alert engine', () => {
   let dir: string;
   let store: EventStore;
@@ -70,9 +106,9 @@ describe('alert engine', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  async function node(snapshotFile = 'snap.sqlite') {
+  async function node(snapshotFile = 'snap.sqlite', runnerStore: EventStore = store) {
     const snapshots = getSQLiteSnapshotStore({ path: join(dir, snapshotFile) });
-    const runner = new ProjectionRunner({ store, projections: allProjections(), snapshots });
+    const runner = new ProjectionRunner({ store: runnerStore, projections: allProjections(), snapshots });
     const engine = new AlertEngine({ runner, store, now: () => clock, tickMs: 3_600_000, planDebounceMs: 10 });
     await runner.start();
     engine.start();
@@ -130,6 +166,29 @@ describe('alert engine', () => {
     expect(resolved[0]!.metadata).toMatchObject({ sourceSystem: 'pks-alert-engine', actor: 'alert-engine' });
   });
 
+  it('a cell that changes back while its alert is in flight is evaluated again once the alert is folded, not left raised until the clock tick', async () => {
+    await store.appendBatch(setup());
+    const gate = gatedSubscriptions(store);
+    const head = await store.headPosition();
+    gate.set(head);
+    const a = await node('snap.sqlite', gate.store);
+    await store.appendBatch([sick('N2', 'A1'), ev('AbsenceWithdrawn', { absenceId: 'A1', staffId: 'N2' })]);
+    // the runner sees the sick call only: the engine raises (its append lands after the withdrawal in the log)
+    gate.set(head + 1);
+    await until('the sick-call alert', async () => ids(await alertEvents(), 'AlertRaised').includes(ABS));
+    await a.engine.idle();
+    // the withdrawal is folded, the alert raised after it is not: this evaluation cannot see the alert it should resolve
+    gate.set(head + 2);
+    await a.runner.waitForPosition(head + 2);
+    await a.engine.idle();
+    expect(ids(await alertEvents(), 'AlertResolved')).not.toContain(ABS);
+    // once the alert is folded the unit is evaluated again (the clock tick is an hour away)
+    gate.set(Number.POSITIVE_INFINITY);
+    await until('the stale alert resolved', async () => ids(await alertEvents(), 'AlertResolved').includes(ABS), 3000);
+    await settle(a);
+    expect(a.runner.state<AlertsState>('alerts').active.has(ABS)).toBe(false);
+  });
+
   it('does not raise twice after a restart (snapshot) or a rebuild (from position 0), and resolves what changed while it was down', async () => {
     await store.appendBatch([...setup(), sick('N2', 'A1')]);
     const a = await node();
@@ -154,6 +213,47 @@ describe('alert engine', () => {
     expect(ids(after, 'AlertRaised')).toEqual(ids(before, 'AlertRaised'));
     expect(ids(after.slice(before.length), 'AlertResolved')).toEqual([ABS, BMIN, BTGT]);
     expect(c.runner.state<AlertsState>('alerts').alerts.get(ABS)!.status).toBe('resolved');
+  });
+
+  it('appends the alerts of one evaluation in one atomic multi-stream append; one changed meanwhile is a conflict, the others are stored', async () => {
+    await store.appendBatch(setup());
+    const snapshots = getSQLiteSnapshotStore({ path: join(dir, 'batched.sqlite') });
+    const runner = new ProjectionRunner({ store, projections: allProjections(), snapshots });
+    const calls: string[][] = [];
+    let interfered: string | null = null;
+    // the engine's store: records each multi-stream append; before the first with several alerts, "another engine"
+    // raises the first of them (same content, its own event id), so that part's expected revision is stale
+    const engineStore: EventStore = {
+      ...store,
+      appendToStreams: async (parts) => {
+        calls.push(parts.map((p) => p.stream));
+        if (interfered === null && parts.length >= 2) {
+          const first = parts[0]!;
+          interfered = first.stream;
+          await store.appendToStream(first.stream, [{ ...first.events[0]!, id: `${first.events[0]!.id}/other-engine` }], 'no-stream');
+        }
+        return store.appendToStreams(parts);
+      },
+    };
+    const engine = new AlertEngine({ runner, store: engineStore, now: () => clock, tickMs: 3_600_000, planDebounceMs: 10 });
+    await runner.start();
+    engine.start();
+    started.push({ runner, engine, snapshots });
+    await until('the engine to be ready', () => engine.status().ready);
+    await settle({ runner, engine });
+    const conflictsBefore = engine.status().conflicts;
+
+    await store.appendBatch([sick('N2', 'A1')]);
+    await settle({ runner, engine });
+    const raisedCall = calls.findIndex((c) => c.length >= 2);
+    expect(raisedCall).toBeGreaterThanOrEqual(0);
+    // the failed attempt stored nothing; the retry without the stale alert stored the rest, in one append
+    expect(calls[raisedCall + 1]).toEqual(calls[raisedCall]!.filter((s) => s !== interfered));
+    expect(engine.status().conflicts).toBe(conflictsBefore + 1);
+    const events = await alertEvents();
+    expect(ids(events, 'AlertRaised').filter((id) => id.includes(DAY))).toEqual([ABS, BMIN, BTGT]);
+    expect(new Set(events.map((e) => e.stream)).size).toBe(events.length);
+    expect(events.filter((e) => e.stream === interfered).map((e) => e.id)).toEqual([expect.stringMatching(/\/other-engine$/)]);
   });
 
   it('two engines on two runners over one store: one alert, the other engine gets a duplicate or sees it', async () => {

@@ -15,7 +15,7 @@ import {
   type RuleFamily,
   type ScheduleVsPlanState,
 } from '@pks/projections';
-import { WrongExpectedRevisionError, type EventStore } from '../event-store/event-store.js';
+import { WrongExpectedRevisionError, type EventStore, type StreamAppend } from '../event-store/event-store.js';
 import type { ChangeBatch, ProjectionRunner } from '../projection-runner/projection-runner.js';
 
 export interface AlertEngineOptions {
@@ -44,6 +44,9 @@ export interface AlertEngineStatus {
   lastSweepAt: string | null;
   lastError: string | null;
 }
+
+/** most alerts in one multi-stream append (a sweep after a long outage can plan thousands) */
+const MAX_ALERTS_PER_APPEND = 2000;
 
 /** Change models whose cells or units the week/month rules read. */
 const PLAN_MODELS = new Set(['schedule-vs-plan', 'outcome-vs-plan', 'performed-time', 'staff-volume']);
@@ -79,7 +82,13 @@ export class AlertEngine {
   /** manually resolved alerts whose deviation has been seen gone since (may be raised again) */
   private readonly rearmed = new Set<string>();
   /** alertId → log position of this engine's last append, until the alerts projection has folded it */
-  private readonly pending = new Map<string, number>();
+  private readonly pending = new Map<string, { at: number; unitId: string }>();
+  /**
+   * units evaluated while one of their alerts was in flight (appended, not folded): that evaluation did not see it, so
+   * the unit is evaluated again once the appends are folded
+   */
+  private readonly recheckUnits = new Set<string>();
+  private recheckTimer: NodeJS.Timeout | null = null;
   private readonly counters = { appended: 0, duplicates: 0, conflicts: 0 };
   private lastSweepAt: string | null = null;
   private lastError: string | null = null;
@@ -119,8 +128,9 @@ export class AlertEngine {
     this.ready = false;
     this.unsubscribe?.();
     this.unsubscribe = null;
-    for (const t of [this.tickTimer, this.readyTimer, this.planTimer]) if (t) clearTimeout(t);
-    this.tickTimer = this.readyTimer = this.planTimer = null;
+    for (const t of [this.tickTimer, this.readyTimer, this.planTimer, this.recheckTimer]) if (t) clearTimeout(t);
+    this.tickTimer = this.readyTimer = this.planTimer = this.recheckTimer = null;
+    this.recheckUnits.clear();
     await this.idle();
   }
 
@@ -191,12 +201,20 @@ export class AlertEngine {
     }
     if (cells.size > 0 || wholeUnits.size > 0) {
       void this.enqueue(async () => {
+        // every unit's plan first (each unit's alerts are its own), then one append for all of them
         const nowMs = this.now();
-        for (const unitId of wholeUnits) await this.act(planAlertSweep(this.inputs(), nowMs, { family: 'gap', unitIds: [unitId], rearmed: this.rearmed }));
+        const inputs = this.inputs();
+        const appends: AlertAppend[] = [];
+        const plan = (result: ReconcileResult) => {
+          for (const id of result.rearm) this.rearmed.add(id);
+          for (const a of result.appends) appends.push(a);
+        };
+        for (const unitId of wholeUnits) plan(planAlertSweep(inputs, nowMs, { family: 'gap', unitIds: [unitId], rearmed: this.rearmed }));
         for (const [unitId, keys] of cells) {
           if (wholeUnits.has(unitId)) continue;
-          await this.act(planAlertCells(this.inputs(), unitId, [...keys], nowMs, this.rearmed));
+          plan(planAlertCells(inputs, unitId, [...keys], nowMs, this.rearmed));
         }
+        await this.appendAll(appends);
       });
     }
     if (this.dirtyPlanUnits.size > 0 && !this.planTimer) {
@@ -230,12 +248,26 @@ export class AlertEngine {
     await this.appendAll(result.appends);
   }
 
+  /**
+   * Appends the plan's events, each to its alert's stream with the revision the plan expects, in one atomic
+   * multi-stream append (one durable commit instead of one per alert). An alert whose stream moved meanwhile (another
+   * engine, a person's command) is a conflict, as before: it is left out and the rest appended again; the next
+   * evaluation sees it.
+   */
   private async appendAll(appends: readonly AlertAppend[]): Promise<void> {
     const position = this.options.runner.position;
-    for (const [id, at] of this.pending) if (at <= position) this.pending.delete(id);
+    for (const [id, p] of this.pending) {
+      if (p.at <= position) this.pending.delete(id);
+      else if (p.unitId !== '') this.recheckUnits.add(p.unitId);
+    }
+    const parts: { alertId: string; unitId: string; append: StreamAppend }[] = [];
+    let alerts: AlertsState | null = null;
+    const planned = new Set<string>();
     for (const a of appends) {
       const alertId = a.event.data.alertId;
       if (this.pending.has(alertId)) continue; // our previous append for it is not folded yet: the plan is stale
+      if (planned.has(alertId)) continue; // one append per alert and evaluation
+      planned.add(alertId);
       if (a.event.type === 'AlertRaised') this.rearmed.delete(alertId);
       const at = new Date(this.now()).toISOString();
       const type = a.event.type as EventType;
@@ -246,19 +278,61 @@ export class AlertEngine {
         data: eventDataSchemas[type].parse(a.event.data) as Record<string, unknown>,
         metadata: { sourceSystem: this.options.sourceSystem ?? 'pks-alert-engine', occurredAt: at, recordedAt: at, actor: 'alert-engine' },
       };
+      const unitId = a.event.type === 'AlertRaised' ? a.event.data.unitId : ((alerts ??= this.inputs().alerts).alerts.get(alertId)?.unitId ?? '');
+      parts.push({ alertId, unitId, append: { stream: a.stream, events: [event], expectedRevision: a.expectedRevision } });
+    }
+    for (let i = 0; i < parts.length; i += MAX_ALERTS_PER_APPEND) await this.appendParts(parts.slice(i, i + MAX_ALERTS_PER_APPEND));
+    if (this.recheckUnits.size > 0) this.scheduleRecheck();
+  }
+
+  /**
+   * Evaluates the units that were evaluated while one of their alerts was in flight again once the alerts projection
+   * has folded this engine's appends (polled every 50 ms): a cell that changed back while its alert was in flight
+   * does not keep a stale alert until the next clock tick.
+   */
+  private scheduleRecheck(): void {
+    if (this.recheckTimer || !this.running) return;
+    this.recheckTimer = setTimeout(() => {
+      this.recheckTimer = null;
+      if (!this.running) return;
+      const position = this.options.runner.position;
+      let newest = 0;
+      for (const p of this.pending.values()) newest = Math.max(newest, p.at);
+      if (newest > position) {
+        this.scheduleRecheck();
+        return;
+      }
+      const unitIds = [...this.recheckUnits];
+      this.recheckUnits.clear();
+      void this.enqueue(() => this.act(planAlertSweep(this.inputs(), this.now(), { family: 'all', unitIds, rearmed: this.rearmed })));
+    }, 50);
+    this.recheckTimer.unref?.();
+  }
+
+  private async appendParts(parts: { alertId: string; unitId: string; append: StreamAppend }[]): Promise<void> {
+    let remaining = parts;
+    while (remaining.length > 0) {
+      let results;
       try {
-        const result = await this.options.store.appendToStream(a.stream, [event], a.expectedRevision);
-        const outcome = result.outcomes[0]!;
-        if (outcome.status === 'appended') {
-          this.counters.appended += 1;
-          this.pending.set(alertId, outcome.position);
-        } else if (outcome.status === 'duplicate') this.counters.duplicates += 1;
-        else this.counters.conflicts += 1;
+        results = await this.options.store.appendToStreams(remaining.map((p) => p.append));
       } catch (error) {
         if (!(error instanceof WrongExpectedRevisionError)) throw error;
         // another engine (or a person's command) changed the alert first: the next evaluation sees it
+        const stale = remaining.findIndex((p) => p.append.stream === error.stream);
+        if (stale === -1) throw error;
         this.counters.conflicts += 1;
+        remaining = remaining.filter((_, i) => i !== stale);
+        continue;
       }
+      results.forEach((result, i) => {
+        const outcome = result.outcomes[0]!;
+        if (outcome.status === 'appended') {
+          this.counters.appended += 1;
+          this.pending.set(remaining[i]!.alertId, { at: outcome.position, unitId: remaining[i]!.unitId });
+        } else if (outcome.status === 'duplicate') this.counters.duplicates += 1;
+        else this.counters.conflicts += 1;
+      });
+      return;
     }
   }
 }

@@ -7,6 +7,18 @@ import type { WebhookStore } from './webhooks/webhook-store.js';
 
 const ALERT_TYPES: ReadonlySet<string> = new Set(ALERT_EVENT_TYPES);
 
+/**
+ * How often the checkpoint is written when a batch queued no delivery (default). A batch that queues deliveries
+ * writes it in the same transaction, as always; one that queues none only has to move it eventually: after a crash
+ * the outbox re-reads at most this much of the log, publishes those bus messages again (JetStream drops them as
+ * duplicates within its window) and queues no delivery twice (deliveries are unique per subscriber and event, and
+ * a subscriber created meanwhile only gets events after its creation).
+ */
+const CHECKPOINT_EVERY_MS = 1000;
+
+/** alert streams whose events the outbox keeps, so that the next event of one needs no read (most recent used) */
+const CACHED_STREAMS = 10_000;
+
 /** A subject token: NATS splits on dots and treats `*` and `>` as wildcards. */
 const token = (value: string) => value.replace(/[.*>\s]/g, '_');
 
@@ -35,6 +47,11 @@ export class AlertOutbox {
   private subscription: Subscription | null = null;
   private readonly now: () => number;
   private lastPosition = 0;
+  /** the position last written as the checkpoint, and when */
+  private checkpointed = 0;
+  private checkpointedAt = 0;
+  /** alert stream → its events up to the last one handled (revisions 0..n-1, in order) */
+  private readonly streams = new Map<string, StoredEvent[]>();
 
   constructor(private readonly options: AlertOutboxOptions) {
     this.now = options.now ?? Date.now;
@@ -54,6 +71,8 @@ export class AlertOutbox {
       this.options.webhooks?.enqueue([], from, this.now());
     }
     this.lastPosition = from;
+    this.checkpointed = from;
+    this.checkpointedAt = this.now();
     this.subscription = this.options.store.subscribeToAll({
       from,
       batchSize: 1000,
@@ -66,9 +85,17 @@ export class AlertOutbox {
     const s = this.subscription;
     this.subscription = null;
     if (s) {
-      this.lastPosition = s.position;
       await s.stop();
+      this.lastPosition = s.position;
+      this.writeCheckpoint();
     }
+  }
+
+  private writeCheckpoint(): void {
+    if (!this.options.webhooks || this.checkpointed === this.lastPosition) return;
+    this.options.webhooks.enqueue([], this.lastPosition, this.now());
+    this.checkpointed = this.lastPosition;
+    this.checkpointedAt = this.now();
   }
 
   private async handle(events: StoredEvent[]): Promise<void> {
@@ -80,13 +107,21 @@ export class AlertOutbox {
     }
     for (const n of notifications) await this.publish(n);
     const last = events[events.length - 1]!.position;
-    if (this.options.webhooks) this.options.webhooks.enqueue(notifications, last, this.now());
     this.lastPosition = last;
+    if (this.options.webhooks) {
+      const nowMs = this.now();
+      const due = nowMs - this.checkpointedAt >= CHECKPOINT_EVERY_MS;
+      const enqueued = this.options.webhooks.enqueue(notifications, last, nowMs, { lazyCheckpoint: !due });
+      if (due || enqueued > 0) {
+        this.checkpointed = last;
+        this.checkpointedAt = nowMs;
+      }
+    }
   }
 
   private async notification(event: StoredEvent): Promise<AlertNotification | null> {
     const alertId = String((event.data as { alertId?: unknown }).alertId);
-    const stream = await this.options.store.readStream(alertStream(alertId), { limit: event.revision + 1 });
+    const stream = await this.streamUpTo(alertStream(alertId), event);
     const state = project(alertsProjection, stream);
     const record = state.alerts.get(alertId);
     if (!record) return null;
@@ -94,6 +129,25 @@ export class AlertOutbox {
       event: { id: event.id, type: event.type as AlertNotification['event']['type'], position: event.position, recordedAt: event.metadata.recordedAt, data: event.data },
       alert: alertRow(record, this.options.unitName?.(record.unitId) ?? null),
     };
+  }
+
+  /**
+   * The alert's stream up to and including `event`. The outbox sees every event in log order, so when it holds the
+   * stream's revisions 0 … n-1 and this is revision n of that stream, the stream is those plus this one; otherwise it
+   * is read from the store.
+   */
+  private async streamUpTo(name: string, event: StoredEvent): Promise<StoredEvent[]> {
+    const cached = this.streams.get(name);
+    let stream: StoredEvent[];
+    if (event.stream === name && (event.revision === 0 || (cached !== undefined && cached.length === event.revision))) {
+      stream = event.revision === 0 ? [event] : [...cached!, event];
+    } else {
+      stream = await this.options.store.readStream(name, { limit: event.revision + 1 });
+    }
+    this.streams.delete(name);
+    this.streams.set(name, stream);
+    if (this.streams.size > CACHED_STREAMS) this.streams.delete(this.streams.keys().next().value!);
+    return stream;
   }
 
   private async publish(n: AlertNotification): Promise<void> {

@@ -103,6 +103,13 @@ export function countingEventStore<S extends EventStore>(store: S, onAppended: (
           return result;
         };
       }
+      if (property === 'appendToStreams') {
+        return async (...args: Parameters<EventStore['appendToStreams']>) => {
+          const results = await target.appendToStreams(...args);
+          for (const result of results) count(result.outcomes);
+          return results;
+        };
+      }
       const value: unknown = Reflect.get(target, property, receiver);
       return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
     },

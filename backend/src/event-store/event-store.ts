@@ -31,6 +31,14 @@ export interface AppendBatchOptions {
   atomic?: boolean;
 }
 
+/** One stream's part of a multi-stream append (`appendToStreams`). */
+export interface StreamAppend {
+  stream: string;
+  events: NewEvent[];
+  /** default `any` */
+  expectedRevision?: ExpectedRevision;
+}
+
 export interface ReadStreamOptions {
   /** first revision to read, default 0 */
   fromRevision?: number;
@@ -69,6 +77,14 @@ export interface EventStore {
    * transaction (the ingest path). One outcome per event, in order.
    */
   appendBatch(events: NewEvent[], options?: AppendBatchOptions): Promise<AppendOutcome[]>;
+  /**
+   * Appends to several streams, each part with its own expected revision, in one durable transaction, all or
+   * nothing: each part is judged exactly as `appendToStream` would judge it (idempotent on event id; a later part
+   * naming the same stream sees the earlier part's events), and if any part's expected revision does not match,
+   * nothing of any part is stored and the WrongExpectedRevisionError of the first such part is thrown.
+   * One result per part, in order. Resolves only when the events are durable. (The alert engine's path.)
+   */
+  appendToStreams(appends: StreamAppend[]): Promise<AppendToStreamResult[]>;
   readStream(stream: string, options?: ReadStreamOptions): Promise<StoredEvent[]>;
   /** events with position > `after`, in position order */
   readAll(after: number, limit: number): Promise<StoredEvent[]>;

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { EVENT_TYPES, eventDataSchemas, isEventType, streamFor, type EventType } from '../events/catalogue.js';
 import { EventInput, type NewEvent } from './envelope.js';
+import { parseEnvelopeFast } from './envelope-fast-path.js';
 
 export interface ValidationIssue {
   /** where in the event, e.g. `data.slots[0].code` */
@@ -34,18 +35,22 @@ export function zodIssues(error: z.ZodError, prefix: PropertyKey[] = []): Valida
  * `recordedAt` is the server's clock, passed in.
  */
 export function validateEvent(raw: unknown, recordedAt: string): ValidationResult {
-  const envelope = EventInput.safeParse(raw);
-  if (!envelope.success) return { ok: false, issues: zodIssues(envelope.error) };
-  const { id, type, data, metadata } = envelope.data;
+  let parsed = parseEnvelopeFast(raw);
+  if (parsed === null) {
+    const envelope = EventInput.safeParse(raw);
+    if (!envelope.success) return { ok: false, issues: zodIssues(envelope.error) };
+    parsed = envelope.data;
+  }
+  const { id, type, data, metadata } = parsed;
   if (!isEventType(type)) {
     return {
       ok: false,
       issues: [{ path: 'type', message: `unknown event type '${type}'; expected one of ${EVENT_TYPES.join(', ')}` }],
     };
   }
-  const parsed = eventDataSchemas[type].safeParse(data);
-  if (!parsed.success) return { ok: false, issues: zodIssues(parsed.error, ['data']) };
-  const eventData = parsed.data as Record<string, unknown>;
+  const checked = eventDataSchemas[type].safeParse(data);
+  if (!checked.success) return { ok: false, issues: zodIssues(checked.error, ['data']) };
+  const eventData = checked.data as Record<string, unknown>;
   return {
     ok: true,
     event: {

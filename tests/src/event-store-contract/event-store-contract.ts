@@ -150,6 +150,83 @@ export function eventStoreContract(name: string, harness: EventStoreHarness): vo
       });
     });
 
+    describe('append to several streams at once', () => {
+      it('appends each part to its stream with its expected revision, in one step, one result per part', async () => {
+        await store.appendToStream('alert-a', [testEvent('alert-a')], 'no-stream');
+        const results = await store.appendToStreams([
+          { stream: 'alert-a', events: [testEvent('alert-a', {}, 'm-1')], expectedRevision: 0 },
+          { stream: 'alert-b', events: [testEvent('alert-b', {}, 'm-2'), testEvent('alert-b', {}, 'm-3')], expectedRevision: 'no-stream' },
+          { stream: 'alert-c', events: [testEvent('alert-c', {}, 'm-4')] },
+        ]);
+        expect(results.map((r) => r.outcomes.map((o) => o.status))).toEqual([['appended'], ['appended', 'appended'], ['appended']]);
+        expect(results.map((r) => r.nextExpectedRevision)).toEqual([1, 1, 0]);
+        const positions = results.flatMap((r) => r.outcomes.map(appendedPosition));
+        if (gapFree) expect(positions).toEqual([2, 3, 4, 5]);
+        else expectStrictlyIncreasing(positions);
+        expect(results.map((r) => r.position)).toEqual([positions[0], positions[2], positions[3]]);
+        expect((await store.readStream('alert-b')).map((e) => [e.id, e.revision])).toEqual([
+          ['m-2', 0],
+          ['m-3', 1],
+        ]);
+        expect(await store.appendToStreams([])).toEqual([]);
+      });
+
+      it('stores nothing of any part when one expected revision is wrong, and names that stream', async () => {
+        const first = await store.appendToStream('alert-a', [testEvent('alert-a')], 'no-stream');
+        const error = await store
+          .appendToStreams([
+            { stream: 'alert-b', events: [testEvent('alert-b')], expectedRevision: 'no-stream' },
+            { stream: 'alert-a', events: [testEvent('alert-a')], expectedRevision: 'no-stream' },
+            { stream: 'alert-c', events: [testEvent('alert-c')], expectedRevision: 'no-stream' },
+          ])
+          .then(
+            () => null,
+            (e: unknown) => e,
+          );
+        expect(error).toBeInstanceOf(WrongExpectedRevisionError);
+        expect((error as WrongExpectedRevisionError).stream).toBe('alert-a');
+        expect(await store.headPosition()).toBe(gapFree ? 1 : first.position);
+        expect(await store.readStream('alert-b')).toEqual([]);
+        expect(await store.readStream('alert-c')).toEqual([]);
+        // the same parts with the right revision go through
+        const ok = await store.appendToStreams([
+          { stream: 'alert-b', events: [testEvent('alert-b')], expectedRevision: 'no-stream' },
+          { stream: 'alert-a', events: [testEvent('alert-a')], expectedRevision: 0 },
+        ]);
+        expect(ok.map((r) => r.nextExpectedRevision)).toEqual([0, 1]);
+      });
+
+      it('is idempotent on event id like appendToStream; a later part for the same stream sees the earlier one', async () => {
+        const raised = testEvent('alert-a', { v: 1 }, 'alert-a/raised/1');
+        const [stored] = await store.appendToStreams([{ stream: 'alert-a', events: [raised], expectedRevision: 'no-stream' }]);
+        // a retry of the same plan (stale revision): a duplicate, nothing appended, no revision error
+        const again = await store.appendToStreams([
+          { stream: 'alert-a', events: [{ ...raised }], expectedRevision: 'no-stream' },
+          { stream: 'alert-a', events: [testEvent('alert-a', {}, 'alert-a/resolved/1')], expectedRevision: 0 },
+          { stream: 'alert-a', events: [testEvent('alert-a', {}, 'alert-a/raised/2')], expectedRevision: 1 },
+        ]);
+        expect(again.map((r) => r.outcomes[0]!.status)).toEqual(['duplicate', 'appended', 'appended']);
+        expect(again[0]!.outcomes[0]).toEqual({ status: 'duplicate', id: 'alert-a/raised/1', position: stored!.position });
+        expect((await store.readStream('alert-a')).map((e) => e.id)).toEqual(['alert-a/raised/1', 'alert-a/resolved/1', 'alert-a/raised/2']);
+        const conflict = await store.appendToStreams([{ stream: 'alert-a', events: [testEvent('alert-a', { v: 2 }, 'alert-a/raised/1')], expectedRevision: 2 }]);
+        expect(conflict[0]!.outcomes[0]!.status).toBe('conflict');
+      });
+
+      it('is seen by subscribers in position order, once', async () => {
+        const seen: string[] = [];
+        const subscription = store.subscribeToAll({ from: 0, onEvents: (events) => void seen.push(...events.map((e) => e.id)) });
+        await store.appendToStreams([
+          { stream: 'alert-x', events: [testEvent('alert-x', {}, 'x-1')], expectedRevision: 'no-stream' },
+          { stream: 'alert-y', events: [testEvent('alert-y', {}, 'y-1')], expectedRevision: 'no-stream' },
+        ]);
+        await store.appendBatch([testEvent('unit-1', {}, 'u-1')]);
+        await waitFor(() => seen.length >= 3);
+        await new Promise((r) => setTimeout(r, 50));
+        await subscription.stop();
+        expect(seen).toEqual(['x-1', 'y-1', 'u-1']);
+      });
+    });
+
     describe('read', () => {
       it('reads a stream from a revision with a limit, and all from a position', async () => {
         for (let i = 0; i < 10; i += 1) await store.appendBatch([testEvent(i % 2 === 0 ? 'even-1' : 'odd-1', { i })]);

@@ -33,8 +33,12 @@ export interface WebhookStore {
   deliveries(webhookId: string, limit: number): WebhookDelivery[];
   /** the log position up to which alert events were enqueued (null: never started) */
   checkpoint(): number | null;
-  /** enqueues each notification for every subscriber it matches and moves the checkpoint, in one transaction; returns the number enqueued */
-  enqueue(notifications: readonly AlertNotification[], checkpoint: number, nowMs: number): number;
+  /**
+   * enqueues each notification for every subscriber it matches and moves the checkpoint, in one transaction; returns
+   * the number enqueued. With `lazyCheckpoint`, the checkpoint is moved only when something was enqueued (nothing is
+   * written otherwise: the caller moves it later).
+   */
+  enqueue(notifications: readonly AlertNotification[], checkpoint: number, nowMs: number, options?: { lazyCheckpoint?: boolean }): number;
   due(nowMs: number, limit: number): DueDelivery[];
   markDelivered(id: string, status: number, nowMs: number): void;
   /** a failed attempt: retry at `nextAttemptAt`, or give up (null) */
@@ -155,8 +159,8 @@ export function getSQLiteWebhookStore(options: { path: string }): WebhookStore {
     return has(w.events, n.event.type) && has(w.rules, n.alert.rule) && has(w.unit_ids, n.alert.unitId) && has(w.department_ids, n.alert.departmentId);
   };
 
-  const enqueueTx = db.transaction((notifications: readonly AlertNotification[], checkpoint: number, nowMs: number): number => {
-    const subscribers = stmt.activeWebhooks.all() as SubscriberRow[];
+  const enqueueTx = db.transaction((notifications: readonly AlertNotification[], checkpoint: number, nowMs: number, lazyCheckpoint: boolean): number => {
+    const subscribers = notifications.length === 0 ? [] : (stmt.activeWebhooks.all() as SubscriberRow[]);
     let count = 0;
     for (const n of notifications) {
       for (const w of subscribers) {
@@ -165,7 +169,7 @@ export function getSQLiteWebhookStore(options: { path: string }): WebhookStore {
         count += info.changes;
       }
     }
-    stmt.setCheckpoint.run(checkpoint);
+    if (count > 0 || !lazyCheckpoint) stmt.setCheckpoint.run(checkpoint);
     return count;
   });
 
@@ -213,8 +217,8 @@ export function getSQLiteWebhookStore(options: { path: string }): WebhookStore {
       const row = stmt.checkpoint.get() as { position: number } | undefined;
       return row?.position ?? null;
     },
-    enqueue(notifications, checkpoint, nowMs) {
-      return enqueueTx(notifications, checkpoint, nowMs);
+    enqueue(notifications, checkpoint, nowMs, enqueueOptions = {}) {
+      return enqueueTx(notifications, checkpoint, nowMs, enqueueOptions.lazyCheckpoint === true);
     },
     due(nowMs, limit) {
       return (stmt.due.all(nowMs, limit) as (DeliveryRow & { url: string; secret: string })[]).map((r) => ({

@@ -18,6 +18,7 @@ import type { NewEvent, StoredEvent } from '@pks/contracts';
 import { catchUpSubscription } from '../catch-up-subscription.js';
 import {
   canonicalJson,
+  revisionMatches,
   sameContent,
   WrongExpectedRevisionError,
   type AppendBatchOptions,
@@ -26,6 +27,7 @@ import {
   type EventStore,
   type ExpectedRevision,
   type ReadStreamOptions,
+  type StreamAppend,
   type SubscribeOptions,
   type Subscription,
 } from '../event-store.js';
@@ -90,8 +92,11 @@ const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
  * same moment can both store it (the loser of the claim reports a conflict, but its event is in its stream);
  * (2) `appendBatch({ atomic: true })` checks every id before writing anything (a conflict stores nothing), but the
  * batch is written as one append per run of consecutive events of one stream, so a failure in the middle of writing
- * leaves the earlier runs stored (KurrentDB < 25.1 has no multi-stream transaction). Appends to one stream are
- * serialised within a process.
+ * leaves the earlier runs stored (KurrentDB < 25.1 has no multi-stream transaction); (3) `appendToStreams` likewise
+ * checks every part's expected revision first (a mismatch stores nothing and throws), then writes one append per
+ * part with its expected revision, so only a concurrent writer or a failure between the parts can leave the earlier
+ * parts stored (the later part then throws WrongExpectedRevisionError as `appendToStream` would). Appends to one
+ * stream are serialised within a process.
  */
 export function getKurrentDBEventStore(options: KurrentDBEventStoreOptions): EventStore {
   const client = options.client ?? KurrentDBClient.connectionString(options.connectionString);
@@ -381,6 +386,26 @@ export function getKurrentDBEventStore(options: KurrentDBEventStoreOptions): Eve
       if (appended.length > 0) wake();
       const position = appended.length > 0 ? appended[appended.length - 1]!.position : await headPosition();
       return { outcomes, nextExpectedRevision: revision, position };
+    },
+
+    async appendToStreams(appends: StreamAppend[]): Promise<AppendToStreamResult[]> {
+      assertOpen();
+      if (appends.length === 0) return [];
+      // check every part before writing anything (see the limits above); a later part naming the same stream counts
+      // the earlier parts' events
+      const planned = new Map<string, number>();
+      for (const part of appends) {
+        const kurrentStream = toKurrent(part.stream);
+        const claims = await Promise.all(part.events.map((e) => readClaim(e.id)));
+        const fresh = new Set(part.events.filter((_, i) => claims[i] === null).map((e) => e.id)).size;
+        const revision = planned.get(kurrentStream) ?? (await currentRevision(kurrentStream));
+        const expected = part.expectedRevision ?? 'any';
+        if (fresh > 0 && !revisionMatches(expected, revision)) throw new WrongExpectedRevisionError(part.stream, expected, revision);
+        planned.set(kurrentStream, revision + fresh);
+      }
+      const results: AppendToStreamResult[] = [];
+      for (const part of appends) results.push(await store.appendToStream(part.stream, part.events, part.expectedRevision ?? 'any'));
+      return results;
     },
 
     async appendBatch(events, batchOptions: AppendBatchOptions = {}) {

@@ -11,6 +11,7 @@ import {
   type EventStore,
   type ExpectedRevision,
   type ReadStreamOptions,
+  type StreamAppend,
   type SubscribeOptions,
   type Subscription,
 } from '../event-store.js';
@@ -330,6 +331,46 @@ export function getPostgresEventStore(options: PostgresEventStoreOptions): Postg
       signal.addEventListener('abort', done);
     });
 
+  /**
+   * Appends each part to its stream with its expected revision, in one transaction under the append lock: all or
+   * nothing (a wrong revision anywhere throws before anything is inserted, and the transaction rolls back).
+   */
+  async function appendParts(parts: StreamAppend[]): Promise<AppendToStreamResult[]> {
+    return underAppendLock(async (client) => {
+      const state = await currentState(client, [...new Set(parts.flatMap((p) => p.events.map((e) => e.id)))], [...new Set(parts.map((p) => p.stream))]);
+      let head = state.head;
+      // Within the same call, the same id twice: the later one is judged against the earlier.
+      const known = state.known;
+      const rows: { position: number; event: NewEvent; stream: string; revision: number }[] = [];
+      const results = parts.map(({ stream, events, expectedRevision = 'any' }): AppendToStreamResult => {
+        let revision = state.revisions.get(stream) ?? -1;
+        const outcomes: (AppendOutcome | null)[] = events.map((event) => {
+          const stored = known.get(event.id);
+          return stored ? outcomeFor(event, stored) : null;
+        });
+        const fresh = outcomes.filter((o) => o === null).length;
+        if (fresh > 0 && !revisionMatches(expectedRevision, revision)) throw new WrongExpectedRevisionError(stream, expectedRevision, revision);
+        events.forEach((event, i) => {
+          if (outcomes[i] !== null) return;
+          const earlier = known.get(event.id);
+          if (earlier) {
+            outcomes[i] = outcomeFor(event, earlier);
+            return;
+          }
+          head += 1;
+          revision += 1;
+          known.set(event.id, { position: head, type: event.type, data: event.data });
+          rows.push({ position: head, event, stream, revision });
+          outcomes[i] = { status: 'appended', id: event.id, position: head, revision };
+        });
+        state.revisions.set(stream, revision);
+        return { outcomes: outcomes as AppendOutcome[], nextExpectedRevision: revision, position: head };
+      });
+      await insertRows(client, rows);
+      return { result: results, head: rows.length > 0 ? head : null, commit: true };
+    });
+  }
+
   const store: PostgresEventStore = {
     kind: 'postgres',
     schema,
@@ -337,39 +378,14 @@ export function getPostgresEventStore(options: PostgresEventStoreOptions): Postg
 
     async appendToStream(stream, events, expectedRevision: ExpectedRevision = 'any'): Promise<AppendToStreamResult> {
       assertOpen();
-      return underAppendLock(async (client) => {
-        const state = await currentState(client, [...new Set(events.map((e) => e.id))], [stream]);
-        let head = state.head;
-        let revision = state.revisions.get(stream) ?? -1;
-        const outcomes: (AppendOutcome | null)[] = events.map((event) => {
-          const known = state.known.get(event.id);
-          return known ? outcomeFor(event, known) : null;
-        });
-        const fresh = outcomes.filter((o) => o === null).length;
-        if (fresh > 0 && !revisionMatches(expectedRevision, revision)) throw new WrongExpectedRevisionError(stream, expectedRevision, revision);
-        // Within the same call, the same id twice: the later one is judged against the earlier.
-        const now = new Map<string, Known>();
-        const rows: { position: number; event: NewEvent; stream: string; revision: number }[] = [];
-        events.forEach((event, i) => {
-          if (outcomes[i] !== null) return;
-          const earlier = now.get(event.id);
-          if (earlier) {
-            outcomes[i] = outcomeFor(event, earlier);
-            return;
-          }
-          head += 1;
-          revision += 1;
-          now.set(event.id, { position: head, type: event.type, data: event.data });
-          rows.push({ position: head, event, stream, revision });
-          outcomes[i] = { status: 'appended', id: event.id, position: head, revision };
-        });
-        await insertRows(client, rows);
-        return {
-          result: { outcomes: outcomes as AppendOutcome[], nextExpectedRevision: revision, position: head },
-          head: rows.length > 0 ? head : null,
-          commit: true,
-        };
-      });
+      const [result] = await appendParts([{ stream, events, expectedRevision }]);
+      return result!;
+    },
+
+    async appendToStreams(appends: StreamAppend[]): Promise<AppendToStreamResult[]> {
+      assertOpen();
+      if (appends.length === 0) return [];
+      return appendParts(appends);
     },
 
     async appendBatch(events, batchOptions: AppendBatchOptions = {}) {
