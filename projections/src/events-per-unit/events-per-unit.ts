@@ -16,12 +16,25 @@ export interface EventsPerUnitRow {
 
 const NO_UNIT = '-';
 
+/** The (frozen) change list of a unit and event type, made once: folding an event allocates nothing for it. */
+const changeLists = new Map<string, Map<string, readonly Change[]>>();
+function changeOf(unitId: string, type: string): readonly Change[] {
+  let byType = changeLists.get(unitId);
+  if (!byType) {
+    if (changeLists.size > 100_000) changeLists.clear();
+    changeLists.set(unitId, (byType = new Map()));
+  }
+  let list = byType.get(type);
+  if (!list) byType.set(type, (list = Object.freeze([Object.freeze({ model: 'events-per-unit', unitId: unitId === NO_UNIT ? null : unitId, key: type })])));
+  return list;
+}
+
 /** The projection that proves the spine end to end: events per unit and type. */
 export const eventsPerUnit: Projection<EventsPerUnitState> = {
   name: 'events-per-unit',
   version: 1,
   initialState: () => ({ counts: new Map(), total: 0, lastPosition: 0 }),
-  evolve(state, event: StoredEvent): Change[] {
+  evolve(state, event: StoredEvent): readonly Change[] {
     const unitId = typeof event.data.unitId === 'string' ? event.data.unitId : NO_UNIT;
     let byType = state.counts.get(unitId);
     if (!byType) {
@@ -31,7 +44,7 @@ export const eventsPerUnit: Projection<EventsPerUnitState> = {
     byType.set(event.type, (byType.get(event.type) ?? 0) + 1);
     state.total += 1;
     state.lastPosition = event.position;
-    return [{ model: 'events-per-unit', unitId: unitId === NO_UNIT ? null : unitId, key: event.type }];
+    return changeOf(unitId, event.type);
   },
 };
 

@@ -11,7 +11,7 @@ import { parseDate } from '../time/civil-days.js';
 import { addWeeks, daysInMonthOf, isoWeekDates, isoWeekOf, isoWeekStart, monthOf, weeksInRange } from '../time/calendar.js';
 import { localDateOf, toEpochMs } from '../time/zoned-time.js';
 import { SHIFT, type GapListState } from '../gap-list/gap-list-state.js';
-import { DEFAULT_TIME_ZONE, type ScheduleVsPlanState } from './schedule-vs-plan.js';
+import { DEFAULT_TIME_ZONE, entryBookingCount, type ScheduleVsPlanState } from './schedule-vs-plan.js';
 import { forEachWeekPart } from './weeks.js';
 
 const HOUR = 3_600_000;
@@ -202,7 +202,7 @@ export function queryScheduleVsPlan(
     let overdueHours = 0;
     let overdueCount = 0;
     for (const [entryId, entry] of state.waitlist.get(unitId) ?? []) {
-      if ((state.entryBookings.get(entryId) ?? 0) > 0) continue;
+      if (entryBookingCount(state, entryId) > 0) continue;
       if (entry.target < today) {
         overdueHours += entry.hours;
         overdueCount += 1;

@@ -5,6 +5,7 @@ import { isoWeekOf, monthEnd, monthStart } from '../time/calendar.js';
 import { offsetMs } from '../time/zoned-time.js';
 import { evolveUnitDirectory, type UnitDirectory } from '../unit-directory/unit-directory.js';
 import { grown, intern, newInternTable, parseInstantMs, type InternTable } from '../gap-list/columns.js';
+import { idInsert, idKey, idLookup, newIdIndex, type IdIndex } from '../performed-time/id-index.js';
 import { forEachWeekPart, mondayOf, SCHEDULE_VS_PLAN_MODEL, weekKey } from './weeks.js';
 
 export const DEFAULT_TIME_ZONE = 'Europe/Stockholm';
@@ -18,10 +19,12 @@ export interface BookingColumns {
   unit: Int32Array;
   start: Float64Array;
   end: Float64Array;
+  /** the waiting-list entry (its number in `entryIds`) the booking books, −1 = none */
+  entry: Int32Array;
 }
 
 function newBookingColumns(): BookingColumns {
-  return { size: 0, flags: new Uint8Array(0), unit: new Int32Array(0), start: new Float64Array(0), end: new Float64Array(0) };
+  return { size: 0, flags: new Uint8Array(0), unit: new Int32Array(0), start: new Float64Array(0), end: new Float64Array(0), entry: new Int32Array(0) };
 }
 
 function addBookingRow(t: BookingColumns): number {
@@ -31,9 +34,46 @@ function addBookingRow(t: BookingColumns): number {
     t.unit = grown(t.unit, row + 1);
     t.start = grown(t.start, row + 1);
     t.end = grown(t.end, row + 1);
+    t.entry = grown(t.entry, row + 1);
   }
+  t.entry[row] = -1;
   t.size = row + 1;
   return row;
+}
+
+/** Waiting-list entries ever named (by an entry or a booking), by number in `entryIds`. */
+export interface EntryColumns {
+  size: number;
+  /** interned unit of the entry while it is on the list, −1 = not on the list */
+  unit: Int32Array;
+  /** active patient bookings naming the entry */
+  bookings: Int32Array;
+}
+
+function newEntryColumns(): EntryColumns {
+  return { size: 0, unit: new Int32Array(0), bookings: new Int32Array(0) };
+}
+
+/** The number of a waiting-list entry id, adding it when `add` (else −1 when unknown). */
+function entryNumber(state: ScheduleVsPlanState, entryId: string, add: boolean): number {
+  const found = idLookup(state.entryIds, entryId);
+  if (found >= 0 || !add) return found;
+  const row = idInsert(state.entryIds, entryId);
+  const t = state.entries;
+  if (row + 1 > t.unit.length) {
+    t.unit = grown(t.unit, row + 1);
+    t.bookings = grown(t.bookings, row + 1);
+  }
+  t.unit[row] = -1;
+  t.bookings[row] = 0;
+  t.size = row + 1;
+  return row;
+}
+
+/** Active patient bookings naming a waiting-list entry. */
+export function entryBookingCount(state: ScheduleVsPlanState, entryId: string): number {
+  const n = idLookup(state.entryIds, entryId);
+  return n < 0 ? 0 : state.entries.bookings[n]!;
 }
 
 export interface WaitlistEntry {
@@ -55,9 +95,11 @@ export interface ScheduleVsPlanState {
   /** interned unit ids */
   strings: InternTable;
   patientBookings: BookingColumns;
-  patientBookingRows: Map<string, number>;
-  /** patient bookingId → the waiting-list entry it books */
-  bookingEntries: Map<string, string>;
+  /** patient bookingId → row of patientBookings (ids as bytes: no string per booking) */
+  patientBookingRows: IdIndex;
+  /** waiting-list entry id → its number in `entries` */
+  entryIds: IdIndex;
+  entries: EntryColumns;
   /** interned unit → Monday of the ISO week (days since 1970-01-01) → ms of non-cancelled patient bookings (integers: exact) */
   bookedMs: Map<number, Map<number, number>>;
   /** unitId → ISO week → activity → planned hours */
@@ -66,10 +108,6 @@ export interface ScheduleVsPlanState {
   monthPlans: Map<string, Map<string, Map<string, number>>>;
   /** unitId → entryId → entry still on the list */
   waitlist: Map<string, Map<string, WaitlistEntry>>;
-  /** entryId → unitId, for removals */
-  waitlistUnits: Map<string, string>;
-  /** entryId → active patient bookings naming it */
-  entryBookings: Map<string, number>;
 }
 
 export function initialScheduleVsPlanState(): ScheduleVsPlanState {
@@ -78,14 +116,13 @@ export function initialScheduleVsPlanState(): ScheduleVsPlanState {
     labels: new Map(DEFAULT_ACTIVITY_LABELS.map((l) => [l.code, l.parent])),
     strings: newInternTable(),
     patientBookings: newBookingColumns(),
-    patientBookingRows: new Map(),
-    bookingEntries: new Map(),
+    patientBookingRows: newIdIndex(),
+    entryIds: newIdIndex(),
+    entries: newEntryColumns(),
     bookedMs: new Map(),
     weekPlans: new Map(),
     monthPlans: new Map(),
     waitlist: new Map(),
-    waitlistUnits: new Map(),
-    entryBookings: new Map(),
   };
 }
 
@@ -163,18 +200,21 @@ function localToday(state: ScheduleVsPlanState, unitId: string, instant: string)
 }
 
 function findEntry(state: ScheduleVsPlanState, entryId: string): WaitlistEntry | undefined {
-  const unitId = state.waitlistUnits.get(entryId);
-  return unitId === undefined ? undefined : state.waitlist.get(unitId)?.get(entryId);
+  const n = idLookup(state.entryIds, entryId);
+  const unit = n < 0 ? -1 : state.entries.unit[n]!;
+  return unit < 0 ? undefined : state.waitlist.get(state.strings.strings[unit]!)?.get(entryId);
 }
 
-function unbookEntry(state: ScheduleVsPlanState, bookingId: string, touched: Touched, today: string): void {
-  const entryId = state.bookingEntries.get(bookingId);
-  if (entryId === undefined) return;
-  state.bookingEntries.delete(bookingId);
-  const n = (state.entryBookings.get(entryId) ?? 0) - 1;
-  if (n <= 0) state.entryBookings.delete(entryId);
-  else state.entryBookings.set(entryId, n);
-  const entry = findEntry(state, entryId);
+function unbookEntry(state: ScheduleVsPlanState, row: number, touched: Touched, today: string): void {
+  const t = state.patientBookings;
+  const n = t.entry[row]!;
+  if (n < 0) return;
+  t.entry[row] = -1;
+  const e = state.entries;
+  if (e.bookings[n]! > 0) e.bookings[n] = e.bookings[n]! - 1;
+  const unit = e.unit[n]!;
+  if (unit < 0) return;
+  const entry = state.waitlist.get(state.strings.strings[unit]!)?.get(idKey(state.entryIds, n));
   if (entry) touchEntry(touched, entry, today);
 }
 
@@ -187,7 +227,7 @@ function unbookEntry(state: ScheduleVsPlanState, bookingId: string, touched: Tou
  */
 export const scheduleVsPlan: Projection<ScheduleVsPlanState> = {
   name: 'schedule-vs-plan',
-  version: 1,
+  version: 2,
   initialState: initialScheduleVsPlanState,
   evolve(state, stored: StoredEvent): readonly Change[] {
     const event = asDomainEvent(stored);
@@ -212,15 +252,15 @@ export const scheduleVsPlan: Projection<ScheduleVsPlanState> = {
       case 'PatientBooked': {
         const d = event.data;
         const t = state.patientBookings;
-        let row = state.patientBookingRows.get(d.bookingId);
+        let row = idLookup(state.patientBookingRows, d.bookingId);
         const today = localToday(state, d.unitId, stored.metadata.recordedAt);
-        if (row !== undefined && (t.flags[row]! & ACTIVE) !== 0) {
+        if (row >= 0 && (t.flags[row]! & ACTIVE) !== 0) {
           applyPatientBooking(state, row, -1, weeksOf(touched, state.strings.strings[t.unit[row]!]!));
-          unbookEntry(state, d.bookingId, touched, today);
+          unbookEntry(state, row, touched, today);
         }
-        if (row === undefined) {
+        if (row < 0) {
           row = addBookingRow(t);
-          state.patientBookingRows.set(d.bookingId, row);
+          idInsert(state.patientBookingRows, d.bookingId);
         }
         t.flags[row] = ACTIVE;
         t.unit[row] = intern(state.strings, d.unitId);
@@ -228,21 +268,22 @@ export const scheduleVsPlan: Projection<ScheduleVsPlanState> = {
         t.end[row] = parseInstantMs(d.end);
         applyPatientBooking(state, row, 1, weeksOf(touched, d.unitId));
         if (d.waitlistEntryId !== undefined) {
-          state.bookingEntries.set(d.bookingId, d.waitlistEntryId);
-          state.entryBookings.set(d.waitlistEntryId, (state.entryBookings.get(d.waitlistEntryId) ?? 0) + 1);
+          const n = entryNumber(state, d.waitlistEntryId, true);
+          t.entry[row] = n;
+          state.entries.bookings[n] = state.entries.bookings[n]! + 1;
           const entry = findEntry(state, d.waitlistEntryId);
           if (entry) touchEntry(touched, entry, today);
         }
         break;
       }
       case 'PatientBookingCancelled': {
-        const row = state.patientBookingRows.get(event.data.bookingId);
+        const row = idLookup(state.patientBookingRows, event.data.bookingId);
         const t = state.patientBookings;
-        if (row === undefined || (t.flags[row]! & ACTIVE) === 0) return NO_CHANGES;
+        if (row < 0 || (t.flags[row]! & ACTIVE) === 0) return NO_CHANGES;
         const unitId = state.strings.strings[t.unit[row]!]!;
         applyPatientBooking(state, row, -1, weeksOf(touched, unitId));
         t.flags[row] = 0;
-        unbookEntry(state, event.data.bookingId, touched, localToday(state, unitId, stored.metadata.recordedAt));
+        unbookEntry(state, row, touched, localToday(state, unitId, stored.metadata.recordedAt));
         break;
       }
       case 'WaitlistEntryAdded': {
@@ -257,7 +298,7 @@ export const scheduleVsPlan: Projection<ScheduleVsPlanState> = {
         let byEntry = state.waitlist.get(d.unitId);
         if (!byEntry) state.waitlist.set(d.unitId, (byEntry = new Map()));
         byEntry.set(d.entryId, entry);
-        state.waitlistUnits.set(d.entryId, d.unitId);
+        state.entries.unit[entryNumber(state, d.entryId, true)] = intern(state.strings, d.unitId);
         touchEntry(touched, entry, today);
         break;
       }
@@ -265,7 +306,7 @@ export const scheduleVsPlan: Projection<ScheduleVsPlanState> = {
         const entry = findEntry(state, event.data.entryId);
         if (!entry) return NO_CHANGES;
         state.waitlist.get(entry.unitId)?.delete(event.data.entryId);
-        state.waitlistUnits.delete(event.data.entryId);
+        state.entries.unit[entryNumber(state, event.data.entryId, false)] = -1;
         touchEntry(touched, entry, localToday(state, entry.unitId, stored.metadata.recordedAt));
         break;
       }

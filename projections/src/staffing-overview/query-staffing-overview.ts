@@ -1,7 +1,7 @@
 import type { GapListRow, OpenShiftRow, PoolStaffRow, StaffingOverviewResponse, StaffingOverviewRow, StaffingStatus } from '@pks/contracts';
 import { addDays, datesInRange } from '../time/calendar.js';
 import { localDateOf, slotInterval, toEpochMs, toInstant } from '../time/zoned-time.js';
-import { assignmentsOf, isAbsent, type StaffRosterState } from '../staff-roster/staff-roster.js';
+import { assignmentById, assignmentsOf, isAbsent, type StaffRosterState } from '../staff-roster/staff-roster.js';
 
 export interface StaffingOverviewQuery {
   unitIds: string[];
@@ -84,7 +84,7 @@ export function queryStaffingOverview(
   const dates = datesInRange(params.from, params.to);
   const openShifts: OpenShiftRow[] = [];
   for (const id of roster.openShifts) {
-    const a = roster.assignments.get(id);
+    const a = assignmentById(roster, id);
     if (!a || !units.has(a.unitId) || a.date < params.from || a.date > params.to || a.endMs <= nowMs) continue;
     if (params.competence && a.competence !== params.competence) continue;
     openShifts.push({

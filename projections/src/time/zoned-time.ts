@@ -1,5 +1,5 @@
 import { Temporal } from 'temporal-polyfill';
-import { formatDate, parseDate } from './civil-days.js';
+import { daysFromCivil, formatDate, parseDate } from './civil-days.js';
 
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
@@ -113,8 +113,53 @@ export function hoursInLocalDay(date: string, timeZone: string): number {
   return (zonedEpochMs(next, '00:00', timeZone) - zonedEpochMs(date, '00:00', timeZone)) / HOUR;
 }
 
+/** Days in a month of the proleptic Gregorian calendar. */
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+/**
+ * Milliseconds since the epoch of a canonical UTC instant, `YYYY-MM-DDTHH:MM:SSZ` or `YYYY-MM-DDTHH:MM:SS.s…Z` with
+ * one to three fraction digits (stored events normalise every instant to `….sssZ`), by integer arithmetic; NaN for
+ * anything else (other shapes, offsets, lower-case letters, more fraction digits, out-of-range fields such as
+ * 2026-02-30, 24:00 or a leap second), which the caller hands to Temporal.
+ */
+export function canonicalInstantMs(s: string): number {
+  const n = s.length;
+  if (n !== 20 && (n < 22 || n > 24)) return Number.NaN;
+  if (s.charCodeAt(n - 1) !== 90 /* Z */ || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84 /* T */) return Number.NaN;
+  if (s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) return Number.NaN;
+  let fraction = 0;
+  if (n > 20) {
+    if (s.charCodeAt(19) !== 46 /* . */) return Number.NaN;
+    let scale = 100;
+    for (let i = 20; i < n - 1; i += 1, scale /= 10) {
+      const c = s.charCodeAt(i) - 48;
+      if (c < 0 || c > 9) return Number.NaN;
+      fraction += c * scale;
+    }
+  }
+  let bad = false;
+  const d = (i: number): number => {
+    const c = s.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) bad = true;
+    return c;
+  };
+  const year = d(0) * 1000 + d(1) * 100 + d(2) * 10 + d(3);
+  const month = d(5) * 10 + d(6);
+  const day = d(8) * 10 + d(9);
+  const hour = d(11) * 10 + d(12);
+  const minute = d(14) * 10 + d(15);
+  const second = d(17) * 10 + d(18);
+  if (bad || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23 || minute > 59 || second > 59) return Number.NaN;
+  return daysFromCivil(year, month, day) * DAY + hour * HOUR + minute * 60_000 + second * 1000 + fraction;
+}
+
+/** Milliseconds since the epoch of an ISO-8601 instant: the canonical UTC form by arithmetic, the rest by Temporal. */
 export function toEpochMs(instant: string): number {
-  return Temporal.Instant.from(instant).epochMilliseconds;
+  const ms = canonicalInstantMs(instant);
+  return ms === ms ? ms : Temporal.Instant.from(instant).epochMilliseconds;
 }
 
 export function toInstant(epochMs: number): string {
