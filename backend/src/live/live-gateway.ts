@@ -22,6 +22,12 @@ export interface OpenSubscription {
   snapshot(now: string): unknown;
   /** transform rows before sending (e.g. hide health data from roles not entitled) */
   present?(rows: Record<string, unknown>[]): Record<string, unknown>[];
+  /**
+   * Subscriptions of the same model and subscription id with the same share key get the same updates: the same
+   * units, the same row filter and the same presentation (e.g. units, period and whether the role sees absence
+   * reasons). Their updates are encoded once and broadcast. Absent: the subscription shares with no other.
+   */
+  shareKey?: string;
 }
 
 export interface LiveModelHandler {
@@ -32,17 +38,40 @@ export interface LiveModelHandler {
   open(principal: Principal, params: Record<string, string>): OpenSubscription;
 }
 
-interface ActiveSubscription {
-  id: string;
-  socket: Socket;
+/** One update of a chain waiting in a group to be sent (rows already filtered for the group; null: refetch). */
+interface PendingUpdate {
+  to: number;
+  unitId: string;
+  keys: string[];
+  rows: Record<string, unknown>[] | null;
+  appliedAt: number;
+}
+
+/**
+ * Subscriptions that get identical updates (same model, subscription id and share key). Updates are collected
+ * per group and, when flushed, sent to every member whose position is the same as one message (encoded once).
+ * Each member keeps its own position: a member that subscribed later (its snapshot is newer) gets only the
+ * updates after its position, in a message of its own.
+ */
+interface Group {
+  key: string;
+  subscriptionId: string;
   model: LiveModel;
   listensTo: LiveModel[];
   open: OpenSubscription;
   units: Set<string>;
+  members: Set<ActiveSubscription>;
+  pending: PendingUpdate[];
+  cancelTimer: (() => void) | null;
+  lastFlushAt: number;
+}
+
+interface ActiveSubscription {
+  id: string;
+  socket: Socket;
+  group: Group;
   /** the position the client has */
   lastEmitted: number;
-  pending: { to: number; rows: Map<string, Record<string, unknown>>; keys: Set<string>; units: Set<string>; refetch: boolean; appliedAt: number } | null;
-  timer: NodeJS.Timeout | null;
   /** told to resync: gets nothing more until the client subscribes again (else later updates would hide the gap) */
   resyncing?: boolean;
 }
@@ -56,7 +85,12 @@ export interface LiveGatewayOptions {
   position: () => number;
   /** wait until local state has reached a position (multi-node: the replica may trail the publisher) */
   waitForPosition?: (position: number) => Promise<boolean>;
-  /** merge updates to one subscription arriving within this window, ms (default 25) */
+  /**
+   * At most one update per subscription within this window, ms (default 25): an update to a subscription that
+   * was idle for the window goes out at once (in a microtask, so the changes of one batch go together);
+   * updates arriving sooner are merged and sent when the window since the last one ends. 0: each
+   * update at once.
+   */
   coalesceMs?: number;
   /** records reads of person-level data */
   audit?: (principal: Principal, what: string, detail: Record<string, unknown>) => void;
@@ -72,7 +106,9 @@ const rowKey = (row: Record<string, unknown>) => String(row.key ?? JSON.stringif
  */
 export class LiveGateway {
   readonly io: Server;
-  private readonly byUnit = new Map<string, Set<ActiveSubscription>>();
+  private readonly byUnit = new Map<string, Set<Group>>();
+  private readonly groups = new Map<string, Group>();
+  private unshared = 0;
   private readonly handlers: Map<LiveModel, LiveModelHandler>;
   private readonly chains = new Map<string, number>();
   private unsubscribeBus: (() => void) | null = null;
@@ -153,13 +189,15 @@ export class LiveGateway {
   private resyncChain(update: LiveBusUpdate, reason: string): void {
     const chainKey = `${update.model}|${update.unitId}`;
     this.chains.set(chainKey, Math.max(this.chains.get(chainKey) ?? 0, update.toPosition));
-    for (const sub of this.byUnit.get(chainKey) ?? []) {
-      if (sub.timer) clearTimeout(sub.timer);
-      sub.timer = null;
-      sub.pending = null;
-      if (sub.resyncing) continue;
-      sub.resyncing = true;
-      sub.socket.emit('resync', { subscriptionId: sub.id, reason });
+    for (const group of this.byUnit.get(chainKey) ?? []) {
+      group.cancelTimer?.();
+      group.cancelTimer = null;
+      group.pending = [];
+      for (const sub of group.members) {
+        if (sub.resyncing) continue;
+        sub.resyncing = true;
+        sub.socket.emit('resync', { subscriptionId: sub.id, reason });
+      }
     }
   }
 
@@ -196,15 +234,10 @@ export class LiveGateway {
         this.remove(subscriptions.get(subscriptionId));
         const position = this.options.position();
         const snapshot = open.snapshot(new Date().toISOString());
-        const sub: ActiveSubscription = { id: subscriptionId, socket, model, listensTo: handler.listensTo ?? [model], open, units: new Set(open.unitIds), lastEmitted: position, pending: null, timer: null };
+        const group = this.groupFor(subscriptionId, model, listens, open);
+        const sub: ActiveSubscription = { id: subscriptionId, socket, group, lastEmitted: position };
+        group.members.add(sub);
         subscriptions.set(subscriptionId, sub);
-        for (const listened of sub.listensTo) {
-          for (const unitId of sub.units) {
-            let set = this.byUnit.get(`${listened}|${unitId}`);
-            if (!set) this.byUnit.set(`${listened}|${unitId}`, (set = new Set()));
-            set.add(sub);
-          }
-        }
         this.options.audit?.(principal, `live:${model}`, { params, units: open.unitIds });
         reply({ ok: true, subscriptionId, position, snapshot });
       } catch (error) {
@@ -227,10 +260,39 @@ export class LiveGateway {
     });
   }
 
+  /** the group of subscriptions sharing updates with a new one (made and registered with its chains if new) */
+  private groupFor(subscriptionId: string, model: LiveModel, listensTo: LiveModel[], open: OpenSubscription): Group {
+    const key = open.shareKey === undefined ? `\u0001${++this.unshared}` : `${model}\u0000${subscriptionId}\u0000${open.shareKey}`;
+    let group = this.groups.get(key);
+    if (group) return group;
+    group = { key, subscriptionId, model, listensTo, open, units: new Set(open.unitIds), members: new Set(), pending: [], cancelTimer: null, lastFlushAt: 0 };
+    this.groups.set(key, group);
+    for (const listened of listensTo) {
+      for (const unitId of group.units) {
+        let set = this.byUnit.get(`${listened}|${unitId}`);
+        if (!set) this.byUnit.set(`${listened}|${unitId}`, (set = new Set()));
+        set.add(group);
+      }
+    }
+    return group;
+  }
+
   private remove(sub: ActiveSubscription | undefined): void {
     if (!sub) return;
-    if (sub.timer) clearTimeout(sub.timer);
-    for (const listened of sub.listensTo) for (const unitId of sub.units) this.byUnit.get(`${listened}|${unitId}`)?.delete(sub);
+    const group = sub.group;
+    group.members.delete(sub);
+    if (group.members.size > 0) return;
+    group.cancelTimer?.();
+    group.cancelTimer = null;
+    group.pending = [];
+    if (this.groups.get(group.key) === group) this.groups.delete(group.key);
+    for (const listened of group.listensTo) {
+      for (const unitId of group.units) {
+        const set = this.byUnit.get(`${listened}|${unitId}`);
+        set?.delete(group);
+        if (set?.size === 0) this.byUnit.delete(`${listened}|${unitId}`);
+      }
+    }
   }
 
   private receive(update: LiveBusUpdate): void {
@@ -238,60 +300,105 @@ export class LiveGateway {
     const previous = this.chains.get(chainKey);
     const missed = previous !== undefined && update.fromPosition > previous;
     this.chains.set(chainKey, update.toPosition);
-    const subs = this.byUnit.get(chainKey);
-    if (!subs) return;
-    for (const sub of subs) {
-      const socket = sub.socket;
-      if (sub.resyncing || update.toPosition <= sub.lastEmitted) continue;
-      if (missed && update.fromPosition > sub.lastEmitted) {
-        if (sub.timer) clearTimeout(sub.timer);
-        sub.timer = null;
-        sub.pending = null;
-        sub.resyncing = true;
-        socket.emit('resync', { subscriptionId: sub.id, reason: `missed changes of ${update.unitId} between ${previous} and ${update.fromPosition}` });
-        continue;
+    const groups = this.byUnit.get(chainKey);
+    if (!groups) return;
+    for (const group of groups) {
+      let waiting = false;
+      for (const sub of group.members) {
+        if (sub.resyncing || update.toPosition <= sub.lastEmitted) continue;
+        if (missed && update.fromPosition > sub.lastEmitted) {
+          sub.resyncing = true;
+          sub.socket.emit('resync', { subscriptionId: sub.id, reason: `missed changes of ${update.unitId} between ${previous} and ${update.fromPosition}` });
+          continue;
+        }
+        waiting = true;
       }
-      const rows = update.rows === null || update.model !== sub.model ? null : update.rows.filter((r) => sub.open.accepts(r));
+      if (!waiting) continue;
+      const rows = update.rows === null || update.model !== group.model ? null : update.rows.filter((r) => group.open.accepts(r));
       if (rows !== null && rows.length === 0) continue;
-      let pending = sub.pending;
-      if (!pending) {
-        pending = sub.pending = { to: update.toPosition, rows: new Map(), keys: new Set(), units: new Set(), refetch: false, appliedAt: update.appliedAt };
-      }
-      pending.to = update.toPosition;
-      pending.appliedAt = update.appliedAt;
-      pending.units.add(update.unitId);
-      for (const k of update.keys) pending.keys.add(k);
-      if (rows === null) pending.refetch = true;
-      else for (const r of rows) pending.rows.set(rowKey(r), r);
-      if (!sub.timer) {
-        const coalesceMs = this.options.coalesceMs ?? 25;
-        if (coalesceMs <= 0) this.flush(sub);
-        else sub.timer = setTimeout(() => this.flush(sub), coalesceMs);
-      }
+      group.pending.push({ to: update.toPosition, unitId: update.unitId, keys: update.keys, rows, appliedAt: update.appliedAt });
+      this.schedule(group);
     }
   }
 
-  private flush(sub: ActiveSubscription): void {
-    sub.timer = null;
-    const pending = sub.pending;
-    if (!pending) return;
-    sub.pending = null;
-    const socket = sub.socket;
-    const rows = [...pending.rows.values()];
-    const message: LiveUpdateMessage = {
-      subscriptionId: sub.id,
-      fromPosition: sub.lastEmitted,
-      toPosition: pending.to,
-      ...(!pending.refetch && { rows: sub.open.present ? sub.open.present(rows) : rows }),
-      keys: [...pending.keys],
-      unitIds: [...pending.units],
-      refetch: pending.refetch,
+  private schedule(group: Group): void {
+    if (group.cancelTimer) return;
+    const windowMs = this.options.coalesceMs ?? 25;
+    if (windowMs <= 0) {
+      this.flush(group);
+      return;
+    }
+    const since = Date.now() - group.lastFlushAt;
+    if (since >= windowMs) {
+      // idle: at once, once the current task is done (the other updates of the same change batch go along), before
+      // any other I/O callback (a request's synchronous work would otherwise delay it)
+      let cancelled = false;
+      queueMicrotask(() => {
+        if (!cancelled) this.flush(group);
+      });
+      group.cancelTimer = () => {
+        cancelled = true;
+      };
+    } else {
+      const timer = setTimeout(() => this.flush(group), windowMs - since);
+      group.cancelTimer = () => clearTimeout(timer);
+    }
+  }
+
+  private flush(group: Group): void {
+    group.cancelTimer = null;
+    const pending = group.pending;
+    if (pending.length === 0) return;
+    group.pending = [];
+    group.lastFlushAt = Date.now();
+    let to = 0;
+    for (const p of pending) to = Math.max(to, p.to);
+    // members by the position they have: usually all the same (one message, encoded once)
+    const byPosition = new Map<number, ActiveSubscription[]>();
+    for (const sub of group.members) {
+      if (sub.resyncing || sub.lastEmitted >= to) continue;
+      const list = byPosition.get(sub.lastEmitted);
+      if (list) list.push(sub);
+      else byPosition.set(sub.lastEmitted, [sub]);
+    }
+    for (const [from, subs] of byPosition) {
+      const message = this.message(group, pending, from);
+      for (const sub of subs) sub.lastEmitted = message.toPosition;
+      if (subs.length === 1) subs[0]!.socket.emit('update', message);
+      else this.io.to(subs.map((sub) => sub.socket.id)).emit('update', message);
+      for (const listener of this.emitListeners) for (let i = 0; i < subs.length; i++) listener(message);
+    }
+  }
+
+  /** the update for members holding position `from`: the pending updates after it, merged */
+  private message(group: Group, pending: PendingUpdate[], from: number): LiveUpdateMessage {
+    const rows = new Map<string, Record<string, unknown>>();
+    const keys = new Set<string>();
+    const units = new Set<string>();
+    let refetch = false;
+    let to = from;
+    let appliedAt = 0;
+    for (const p of pending) {
+      if (p.to <= from) continue;
+      to = Math.max(to, p.to);
+      appliedAt = p.appliedAt;
+      units.add(p.unitId);
+      for (const k of p.keys) keys.add(k);
+      if (p.rows === null) refetch = true;
+      else for (const r of p.rows) rows.set(rowKey(r), r);
+    }
+    const list = [...rows.values()];
+    return {
+      subscriptionId: group.subscriptionId,
+      fromPosition: from,
+      toPosition: to,
+      ...(!refetch && { rows: group.open.present ? group.open.present(list) : list }),
+      keys: [...keys],
+      unitIds: [...units],
+      refetch,
       emittedAt: Date.now(),
-      appliedAt: pending.appliedAt,
+      appliedAt,
     };
-    sub.lastEmitted = pending.to;
-    socket.emit('update', message);
-    for (const listener of this.emitListeners) listener(message);
   }
 
   async close(): Promise<void> {

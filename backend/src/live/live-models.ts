@@ -1,4 +1,4 @@
-import { GapListParams, StaffingOverviewParams, type GapListPerson, type LiveModel } from '@pks/contracts';
+import { GapListParams, ROLES_SEEING_ABSENCE_REASONS, StaffingOverviewParams, type GapListPerson, type LiveModel } from '@pks/contracts';
 import {
   gapListCells,
   queryGapList,
@@ -54,10 +54,13 @@ function refetchHandlers(runner: ProjectionRunner, audit: AuditLog): LiveModelHa
       open(principal, raw) {
         if (def.roles && !def.roles.includes(principal.role)) throw new AuthError(`role '${principal.role}' may not read ${def.model}`, 403);
         const params = def.params.parse(raw);
+        const unitIds = def.scope(principal, params);
         return {
-          unitIds: def.scope(principal, params),
+          unitIds,
           accepts: () => true,
           snapshot: (at: string) => def.handle(principal, params, at),
+          // updates are refetch hints naming positions, keys and units only: the same for every subscriber of these units
+          shareKey: JSON.stringify(unitIds),
         };
       },
     }));
@@ -85,6 +88,8 @@ export function liveModelHandlers(runner: ProjectionRunner, audit: AuditLog): Li
             return { ...result, people: presentPeople(principal, result.people) };
           },
           present: (rows) => rows.map((r) => (Array.isArray(r.people) ? { ...r, people: presentPeople(principal, r.people as GapListPerson[]) } : r)),
+          // rows depend on the units, the period, the competence and (presentation) whether the role sees absence reasons
+          shareKey: JSON.stringify([unitIds, period.from, period.to, params.competence ?? null, ROLES_SEEING_ABSENCE_REASONS.includes(principal.role)]),
         };
       },
     },
@@ -98,6 +103,8 @@ export function liveModelHandlers(runner: ProjectionRunner, audit: AuditLog): Li
         return {
           unitIds,
           accepts: () => true,
+          // updates are refetch hints (positions, keys, units of the scope): the same for every subscriber of these units
+          shareKey: JSON.stringify(unitIds),
           snapshot: (at) => {
             const period = resolveOverviewPeriod(params, at);
             const gap = queryGapList(runner.state<GapListState>('gap-list'), { unitIds, ...period, competence: params.competence ?? null }, at);

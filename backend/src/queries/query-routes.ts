@@ -50,7 +50,7 @@ import { AuthError } from '../auth/token-verifier.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { RouteDocs } from '../openapi/route-docs.js';
 import type { ProjectionRunner } from '../projection-runner/projection-runner.js';
-import { registerReadModelRoute, type ReadModelRoute } from './read-model-route.js';
+import { AnswerCache, registerReadModelRoute, type CachedRead, type ReadModelRoute } from './read-model-route.js';
 import { resolveScope } from './scope.js';
 
 export interface QueryRouteOptions {
@@ -73,11 +73,37 @@ export interface ReadModelDefinition<P = any> extends ReadModelRoute<P> {
   scope(principal: Principal, params: P): string[];
 }
 
+const QUARTER_HOUR_MS = 15 * 60_000;
+
 /** Every read model: its HTTP route, scope and query. */
 export function readModelDefinitions(runner: ProjectionRunner, audit: AuditLog): ReadModelDefinition[] {
   const defs: ReadModelDefinition[] = [];
   const catalog = () => runner.state<ReferenceCatalogState>('reference-catalog');
   const scoped = (principal: Principal, params: { unitId?: string | undefined; departmentId?: string | undefined; poolId?: string | undefined }) => resolveScope(principal, catalog(), params);
+
+  /** the gap list for one caller: scope checked now; the answer depends on the units, the period, the competence and whether the role sees absence reasons */
+  const gapListRead = (principal: Principal, params: GapListParams, now: string): CachedRead<{ people: number }> & { served(facts: { people: number }): void } => {
+    const unitIds = scoped(principal, params);
+    const period = resolveGapListPeriod(params, now);
+    return {
+      key: JSON.stringify([params, unitIds, period, ROLES_SEEING_ABSENCE_REASONS.includes(principal.role)]),
+      compute() {
+        const result = queryGapList(runner.state<GapListState>('gap-list'), {
+          unitIds,
+          ...period,
+          competence: params.competence ?? null,
+          ...(params.unitId !== undefined && { unitId: params.unitId }),
+          ...(params.departmentId !== undefined && { departmentId: params.departmentId }),
+          ...(params.poolId !== undefined && { poolId: params.poolId }),
+        }, now);
+        return { answer: { ...result, people: presentPeople(principal, result.people) }, facts: { people: result.people.length } };
+      },
+      // every read of person-level data is audited, from the cache or not
+      served(facts) {
+        if (facts.people > 0) audit.record(principal, 'read:gap-list-people', { unitIds, from: period.from, to: period.to, people: facts.people });
+      },
+    };
+  };
 
   defs.push({
     model: 'gap-list',
@@ -90,19 +116,12 @@ export function readModelDefinitions(runner: ProjectionRunner, audit: AuditLog):
     response: GapListResponse,
     csvName: 'gap-list',
     handle(principal, params, now) {
-      const unitIds = scoped(principal, params);
-      const period = resolveGapListPeriod(params, now);
-      const result = queryGapList(runner.state<GapListState>('gap-list'), {
-        unitIds,
-        ...period,
-        competence: params.competence ?? null,
-        ...(params.unitId !== undefined && { unitId: params.unitId }),
-        ...(params.departmentId !== undefined && { departmentId: params.departmentId }),
-        ...(params.poolId !== undefined && { poolId: params.poolId }),
-      }, now);
-      if (result.people.length > 0) audit.record(principal, 'read:gap-list-people', { unitIds, from: period.from, to: period.to, people: result.people.length });
-      return { ...result, people: presentPeople(principal, result.people) };
+      const read = gapListRead(principal, params, now);
+      const { answer, facts } = read.compute();
+      read.served(facts);
+      return answer;
     },
+    cached: (principal, params, now) => gapListRead(principal, params, now),
   });
 
   defs.push({
@@ -196,6 +215,27 @@ export function readModelDefinitions(runner: ProjectionRunner, audit: AuditLog):
     },
   });
 
+  /**
+   * Schedule vs plan for one caller: scope checked now. The answer depends on the units and the parameters, and on
+   * `now` only through the current week and today in each unit's time zone: the key has the quarter hour of `now`
+   * (every time zone's date changes on a quarter hour of UTC). No person-level data.
+   */
+  const scheduleVsPlanRead = (principal: Principal, params: ScheduleVsPlanParams, now: string): CachedRead => {
+    const unitIds = scoped(principal, params);
+    return {
+      key: JSON.stringify([params, unitIds, Math.floor(Date.parse(now) / QUARTER_HOUR_MS)]),
+      compute: () => ({
+        answer: queryScheduleVsPlan(
+          runner.state<ScheduleVsPlanState>('schedule-vs-plan'),
+          runner.state<GapListState>('gap-list'),
+          { unitIds, from: params.from, to: params.to, weeksBack: params.weeksBack, weeksAhead: params.weeksAhead, targetRatio: params.targetRatio, weeksAheadGoal: params.weeksAheadGoal, ...echo(params) },
+          now,
+        ),
+        facts: null,
+      }),
+    };
+  };
+
   defs.push({
     model: 'schedule-vs-plan',
     scope: scoped,
@@ -207,14 +247,9 @@ export function readModelDefinitions(runner: ProjectionRunner, audit: AuditLog):
     response: ScheduleVsPlanResponse,
     csvName: 'schedule-vs-plan',
     handle(principal, params, now) {
-      const unitIds = scoped(principal, params);
-      return queryScheduleVsPlan(
-        runner.state<ScheduleVsPlanState>('schedule-vs-plan'),
-        runner.state<GapListState>('gap-list'),
-        { unitIds, from: params.from, to: params.to, weeksBack: params.weeksBack, weeksAhead: params.weeksAhead, targetRatio: params.targetRatio, weeksAheadGoal: params.weeksAheadGoal, ...echo(params) },
-        now,
-      );
+      return scheduleVsPlanRead(principal, params, now).compute().answer;
     },
+    cached: (principal, params, now) => scheduleVsPlanRead(principal, params, now),
   });
 
   defs.push({
@@ -268,5 +303,7 @@ export function readModelDefinitions(runner: ProjectionRunner, audit: AuditLog):
 
 /** The read-model routes under /api/v1, each scoped by unit, department or pool. */
 export async function queryRoutes(app: FastifyInstance, options: QueryRouteOptions): Promise<void> {
-  for (const def of readModelDefinitions(options.runner, options.audit)) registerReadModelRoute(app, options.docs, options.runner, def);
+  // one cache of serialised answers for every route (entries keyed by route), emptied whenever the log position moves
+  const cache = new AnswerCache();
+  for (const def of readModelDefinitions(options.runner, options.audit)) registerReadModelRoute(app, options.docs, options.runner, def, cache);
 }

@@ -27,6 +27,9 @@ import {
 } from './gap-list-status.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
+/** the same order as `a.localeCompare(b, 'sv')` and `a.localeCompare(b)`, without making a collator per comparison */
+const SV_COLLATOR = new Intl.Collator('sv');
+const DEFAULT_COLLATOR = new Intl.Collator();
 /** Slots overlap at handover (natt ends 07:15, dag starts 07:00): overlaps up to this long are not findings. */
 export const HANDOVER_TOLERANCE_MS = 60 * 60_000;
 const isoOrNull = (ms: number) => (Number.isNaN(ms) ? null : iso(ms));
@@ -173,7 +176,7 @@ function peopleOf(state: GapListState, cell: CellAgg, row: GapListRow): GapListP
     };
   });
   const rank: Record<GapListPersonStatus, number> = { 'clocked-in': 0, scheduled: 1, booked: 2, absent: 3, moved: 4 };
-  return out.sort((a, b) => rank[a.status] - rank[b.status] || (a.name ?? a.staffId).localeCompare(b.name ?? b.staffId, 'sv') || a.staffId.localeCompare(b.staffId));
+  return out.sort((a, b) => rank[a.status] - rank[b.status] || SV_COLLATOR.compare(a.name ?? a.staffId, b.name ?? b.staffId) || DEFAULT_COLLATOR.compare(a.staffId, b.staffId));
 }
 
 function makeRow(
@@ -367,7 +370,7 @@ export function queryGapList(state: GapListState, params: GapListQuery, now: str
     }
     if (u !== undefined) clockIns.push(...clockInsOf(state, unitId, u, dates));
   }
-  const totalRows = [...totals.values()].sort((a, b) => (a.date ?? '9999').localeCompare(b.date ?? '9999') || a.competence.localeCompare(b.competence));
+  const totalRows = [...totals.values()].sort((a, b) => DEFAULT_COLLATOR.compare(a.date ?? '9999', b.date ?? '9999') || DEFAULT_COLLATOR.compare(a.competence, b.competence));
   return {
     asOf: now,
     ...(params.unitId !== undefined && { unitId: params.unitId }),
