@@ -1,6 +1,6 @@
 import type { StoredEvent } from '@pks/contracts';
 import { describe, expect, it } from 'vitest';
-import { catchUpSubscription } from './catch-up-subscription.js';
+import { catchUpSubscription, changeSignal } from './catch-up-subscription.js';
 
 const event = (position: number): StoredEvent =>
   ({ position, id: `e${position}`, type: 'T', streamId: 's', revision: position - 1, data: {}, metadata: {} }) as unknown as StoredEvent;
@@ -44,5 +44,32 @@ describe('catch-up subscription', () => {
     while (delivered < head) await new Promise((r) => setTimeout(r, 5));
     await sub.stop();
     expect(delivered).toBe(head);
+  });
+
+  it('does not miss a change notified while it was reading: it reads again at once instead of waiting for the poll', async () => {
+    // an asynchronous store (a network round trip): the append commits and notifies after the read took its snapshot
+    const changes = changeSignal(60_000);
+    let head = 0;
+    const src = {
+      readAll: async (after: number) => {
+        const snapshot = head;
+        await new Promise((r) => setTimeout(r, 5));
+        if (after === 0 && head === 0) {
+          head = 1;
+          changes.notify();
+        }
+        const out: StoredEvent[] = [];
+        for (let p = after + 1; p <= snapshot; p += 1) out.push(event(p));
+        return out;
+      },
+      waitForChange: changes.waitForChange,
+      version: changes.version,
+    };
+    const seen: number[] = [];
+    const sub = catchUpSubscription(src, { from: 0, onEvents: (events) => void seen.push(...events.map((e) => e.position)) });
+    const started = Date.now();
+    while (seen.length < 1 && Date.now() - started < 2000) await new Promise((r) => setTimeout(r, 5));
+    await sub.stop();
+    expect(seen).toEqual([1]);
   });
 });

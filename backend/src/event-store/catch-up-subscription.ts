@@ -3,8 +3,49 @@ import type { SubscribeOptions, Subscription } from './event-store.js';
 
 export interface CatchUpSource {
   readAll(after: number, limit: number): Promise<StoredEvent[]>;
-  /** resolves when new events may be there: a local append, a notification, or a poll tick */
-  waitForChange(signal: AbortSignal): Promise<void>;
+  /**
+   * resolves when new events may be there: a local append, a notification, or a poll tick; at once when the change
+   * counter is no longer `seen` (a change came while the subscription was reading)
+   */
+  waitForChange(signal: AbortSignal, seen?: number): Promise<void>;
+  /** the change counter (see `changeSignal`), read before each read so that no change between read and wait is missed */
+  version?(): number;
+}
+
+/** What an adapter's appends and notifications wake, counted so a subscription never waits on a change it missed. */
+export interface ChangeSignal {
+  /** a change: wakes every waiting subscription */
+  notify(): void;
+  version(): number;
+  waitForChange(signal: AbortSignal, seen?: number): Promise<void>;
+}
+
+/** A change signal whose waits also end after `pollIntervalMs` (the safety net for changes nobody notified). */
+export function changeSignal(pollIntervalMs: number): ChangeSignal {
+  const waiters = new Set<() => void>();
+  let version = 0;
+  return {
+    notify() {
+      version += 1;
+      for (const done of waiters) done();
+      waiters.clear();
+    },
+    version: () => version,
+    waitForChange(signal, seen) {
+      if ((seen !== undefined && seen !== version) || signal.aborted) return Promise.resolve();
+      return new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          signal.removeEventListener('abort', done);
+          waiters.delete(done);
+          resolve();
+        };
+        const timer = setTimeout(done, pollIntervalMs);
+        waiters.add(done);
+        signal.addEventListener('abort', done);
+      });
+    },
+  };
 }
 
 /**
@@ -19,6 +60,7 @@ export function catchUpSubscription(source: CatchUpSource, options: SubscribeOpt
 
   const loop = (async () => {
     while (!abort.signal.aborted) {
+      const seen = source.version?.();
       const batch = await source.readAll(position, batchSize);
       if (abort.signal.aborted) return;
       if (batch.length > 0) {
@@ -31,7 +73,7 @@ export function catchUpSubscription(source: CatchUpSource, options: SubscribeOpt
         continue;
       }
       catchingUp = false;
-      await source.waitForChange(abort.signal);
+      await source.waitForChange(abort.signal, seen);
     }
   })().catch((error: unknown) => {
     if (abort.signal.aborted) return;

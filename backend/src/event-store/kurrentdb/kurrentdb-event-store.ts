@@ -15,7 +15,7 @@ import {
   type RecordedEvent,
 } from '@kurrent/kurrentdb-client';
 import type { NewEvent, StoredEvent } from '@pks/contracts';
-import { catchUpSubscription } from '../catch-up-subscription.js';
+import { catchUpSubscription, changeSignal } from '../catch-up-subscription.js';
 import {
   canonicalJson,
   revisionMatches,
@@ -112,7 +112,7 @@ export function getKurrentDBEventStore(options: KurrentDBEventStoreOptions): Eve
   };
   const claimStream = (id: string) => `${prefix}${CLAIM_STREAM_INFIX}${uuidV5(id)}`;
 
-  const waiters = new Set<() => void>();
+  const changes = changeSignal(pollIntervalMs);
   const subscriptions = new Set<Subscription>();
   const streamLocks = new Map<string, Promise<void>>();
   let closed = false;
@@ -121,10 +121,7 @@ export function getKurrentDBEventStore(options: KurrentDBEventStoreOptions): Eve
   let liveTimer: NodeJS.Timeout | null = null;
   let liveBackoffMs = 100;
 
-  const wake = () => {
-    for (const done of waiters) done();
-    waiters.clear();
-  };
+  const wake = changes.notify;
   const assertOpen = () => {
     if (closed) throw new Error('the event store is closed');
   };
@@ -493,18 +490,8 @@ export function getKurrentDBEventStore(options: KurrentDBEventStoreOptions): Eve
       const inner = catchUpSubscription(
         {
           readAll: (after, limit) => readAllRetrying(after, limit, stopped.signal),
-          waitForChange: (signal) =>
-            new Promise<void>((resolve) => {
-              const done = () => {
-                clearTimeout(timer);
-                signal.removeEventListener('abort', done);
-                waiters.delete(done);
-                resolve();
-              };
-              const timer = setTimeout(done, pollIntervalMs);
-              waiters.add(done);
-              signal.addEventListener('abort', done);
-            }),
+          waitForChange: changes.waitForChange,
+          version: changes.version,
         },
         subscribeOptions,
       );

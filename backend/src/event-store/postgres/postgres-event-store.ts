@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { NewEvent, StoredEvent } from '@pks/contracts';
-import { catchUpSubscription } from '../catch-up-subscription.js';
+import { catchUpSubscription, changeSignal } from '../catch-up-subscription.js';
 import {
   revisionMatches,
   sameContent,
@@ -92,7 +92,7 @@ export function getPostgresEventStore(options: PostgresEventStoreOptions): Postg
   // listener the 'error' event would crash the process.
   pool.on('error', (error) => warn('idle connection failed', error));
 
-  const waiters = new Set<() => void>();
+  const changes = changeSignal(pollIntervalMs);
   const subscriptions = new Set<Subscription>();
   let closed = false;
   let listener: pg.Client | null = null;
@@ -100,10 +100,7 @@ export function getPostgresEventStore(options: PostgresEventStoreOptions): Postg
   let listenerTimer: NodeJS.Timeout | null = null;
   let listenerBackoffMs = 100;
 
-  const wake = () => {
-    for (const done of waiters) done();
-    waiters.clear();
-  };
+  const wake = changes.notify;
 
   let readyPromise: Promise<void> | null = null;
   const ready = () => {
@@ -318,18 +315,6 @@ export function getPostgresEventStore(options: PostgresEventStoreOptions): Postg
     }
   }
 
-  const waitForChange = (signal: AbortSignal) =>
-    new Promise<void>((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        signal.removeEventListener('abort', done);
-        waiters.delete(done);
-        resolve();
-      };
-      const timer = setTimeout(done, pollIntervalMs);
-      waiters.add(done);
-      signal.addEventListener('abort', done);
-    });
 
   /**
    * Appends each part to its stream with its expected revision, in one transaction under the append lock: all or
@@ -449,7 +434,7 @@ export function getPostgresEventStore(options: PostgresEventStoreOptions): Postg
       assertOpen();
       ensureListener();
       const stopped = new AbortController();
-      const inner = catchUpSubscription({ readAll: (after, limit) => readAllRetrying(after, limit, stopped.signal), waitForChange }, subscribeOptions);
+      const inner = catchUpSubscription({ readAll: (after, limit) => readAllRetrying(after, limit, stopped.signal), waitForChange: changes.waitForChange, version: changes.version }, subscribeOptions);
       const subscription: Subscription = {
         get position() {
           return inner.position;

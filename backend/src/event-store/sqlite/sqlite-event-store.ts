@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { NewEvent, StoredEvent } from '@pks/contracts';
-import { catchUpSubscription } from '../catch-up-subscription.js';
+import { catchUpSubscription, changeSignal } from '../catch-up-subscription.js';
 import {
   revisionMatches,
   sameContent,
@@ -99,13 +99,10 @@ export function getSQLiteEventStore(options: SQLiteEventStoreOptions): EventStor
       .raw(),
   };
 
-  const waiters = new Set<() => void>();
+  const changes = changeSignal(pollIntervalMs);
   const subscriptions = new Set<Subscription>();
   let closed = false;
-  const notify = () => {
-    for (const wake of waiters) wake();
-    waiters.clear();
-  };
+  const notify = changes.notify;
 
   const toStored = (row: Row): StoredEvent => ({
     position: row[0],
@@ -337,18 +334,8 @@ export function getSQLiteEventStore(options: SQLiteEventStoreOptions): EventStor
             assertOpen();
             return readForSubscription(after, limit);
           },
-          waitForChange: (signal) =>
-            new Promise<void>((resolve) => {
-              const done = () => {
-                clearTimeout(timer);
-                signal.removeEventListener('abort', done);
-                waiters.delete(done);
-                resolve();
-              };
-              const timer = setTimeout(done, pollIntervalMs);
-              waiters.add(done);
-              signal.addEventListener('abort', done);
-            }),
+          waitForChange: changes.waitForChange,
+          version: changes.version,
         },
         subscribeOptions,
       );
