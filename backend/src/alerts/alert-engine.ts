@@ -1,6 +1,7 @@
 import { eventDataSchemas, type EventType, type NewEvent } from '@pks/contracts';
 import {
   ALERT_RULES_MODEL,
+  alertUnitIds,
   dueEscalations,
   planAlertCells,
   planAlertSweep,
@@ -45,6 +46,8 @@ export interface AlertEngineStatus {
   lastError: string | null;
 }
 
+/** work of one slice of a sweep before the event loop gets a turn */
+const SLICE_MS = 5;
 /** most alerts in one multi-stream append (a sweep after a long outage can plan thousands) */
 const MAX_ALERTS_PER_APPEND = 2000;
 
@@ -222,7 +225,7 @@ export class AlertEngine {
         this.planTimer = null;
         const units = [...this.dirtyPlanUnits];
         this.dirtyPlanUnits.clear();
-        void this.enqueue(() => this.act(planAlertSweep(this.inputs(), this.now(), { family: 'plan', unitIds: units, rearmed: this.rearmed })));
+        void this.enqueue(() => this.sweepUnits('plan', units));
       }, this.options.planDebounceMs ?? 2_000);
       this.planTimer.unref?.();
     }
@@ -238,14 +241,34 @@ export class AlertEngine {
 
   private async sweep(family: RuleFamily): Promise<void> {
     const nowMs = this.now();
-    await this.act(planAlertSweep(this.inputs(), nowMs, { family, rearmed: this.rearmed }));
+    await this.sweepUnits(family, alertUnitIds(this.inputs()));
     if (family !== 'gap') this.lastPlanSweep = nowMs;
     this.lastSweepAt = new Date(nowMs).toISOString();
   }
 
-  private async act(result: ReconcileResult): Promise<void> {
-    for (const id of result.rearm) this.rearmed.add(id);
-    await this.appendAll(result.appends);
+  /**
+   * Evaluates units a few at a time: after about `SLICE_MS` of work it appends what it planned and lets the event loop
+   * run (ingest, pushes, queries) before the next units, so a sweep over hundreds of units or a plan evaluation (week
+   * and month queries per unit) never blocks the server for long. Each slice reads the current state.
+   */
+  private async sweepUnits(family: RuleFamily, unitIds: readonly string[]): Promise<void> {
+    let i = 0;
+    while (i < unitIds.length && this.running) {
+      const started = performance.now();
+      const inputs = this.inputs();
+      const nowMs = this.now();
+      const slice: string[] = [];
+      const appends: AlertAppend[] = [];
+      while (i < unitIds.length && (slice.length === 0 || performance.now() - started < SLICE_MS)) {
+        const unitId = unitIds[i++]!;
+        slice.push(unitId);
+        const result = planAlertSweep(inputs, nowMs, { family, unitIds: [unitId], rearmed: this.rearmed });
+        for (const id of result.rearm) this.rearmed.add(id);
+        for (const a of result.appends) appends.push(a);
+      }
+      await this.appendAll(appends);
+      if (i < unitIds.length) await new Promise<void>((resolve) => setImmediate(resolve));
+    }
   }
 
   /**
@@ -304,7 +327,7 @@ export class AlertEngine {
       }
       const unitIds = [...this.recheckUnits];
       this.recheckUnits.clear();
-      void this.enqueue(() => this.act(planAlertSweep(this.inputs(), this.now(), { family: 'all', unitIds, rearmed: this.rearmed })));
+      void this.enqueue(() => this.sweepUnits('all', unitIds));
     }, 50);
     this.recheckTimer.unref?.();
   }

@@ -97,7 +97,26 @@ export function initialAlertsState(): AlertsState {
 
 /** The rules that apply to a unit: built-in defaults ← organisation ← unit. */
 export function alertRulesFor(state: AlertsState, unitId: string | null): AlertRulesConfig {
-  return resolveAlertRules(state.config.organisation, unitId === null ? null : state.config.units.get(unitId));
+  const organisation = state.config.organisation;
+  const unit = unitId === null ? undefined : state.config.units.get(unitId);
+  // layers are replaced whole when configured, never changed in place: the answer is remembered per pair of layers
+  const key: object = unit ?? organisation ?? NO_OVERRIDES;
+  const cached = resolvedRules.get(key);
+  if (cached && cached.organisation === organisation && cached.unit === unit) return cached.config;
+  const config = deepFreeze(resolveAlertRules(organisation, unit));
+  resolvedRules.set(key, { organisation, unit, config });
+  return config;
+}
+
+const NO_OVERRIDES = {};
+const resolvedRules = new WeakMap<object, { organisation: AlertRulesOverrides | null; unit: AlertRulesOverrides | undefined; config: AlertRulesConfig }>();
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
 }
 
 /** The highest level of an audience along an escalation ladder. */

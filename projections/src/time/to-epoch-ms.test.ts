@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Temporal } from 'temporal-polyfill';
-import { canonicalInstantMs, toEpochMs } from './zoned-time.js';
+import { canonicalInstantMs, toEpochMs, toInstant } from './zoned-time.js';
 
 const viaTemporal = (s: string) => Temporal.Instant.from(s).epochMilliseconds;
 
@@ -56,5 +56,14 @@ describe('toEpochMs: the canonical UTC fast path agrees with Temporal', () => {
       expect(Number.isNaN(canonicalInstantMs(s)), s).toBe(true);
       expect(() => toEpochMs(s), s).toThrow(RangeError);
     }
+  });
+});
+
+describe('toInstant: Date-based formatting writes what Temporal writes', () => {
+  it('given instants with and without milliseconds, near the ends of four-digit years and beyond, when formatted, then each equals Temporal.Instant#toString', () => {
+    const viaTemporalString = (ms: number) => Temporal.Instant.fromEpochMilliseconds(ms).toString();
+    const samples = [0, 1, 10, 100, 120, 123, 999, -1, -1000, -62_167_219_200_000, -62_167_219_200_001, 253_402_300_799_999, 253_402_300_800_000, Date.UTC(2026, 2, 29, 1, 0, 0, 500), Date.UTC(1969, 11, 31, 23, 59, 59, 990)];
+    for (let ms = Date.UTC(2026, 0, 1); ms < Date.UTC(2027, 0, 1); ms += 3_600_000 * 7 + 123) samples.push(ms, ms - 123, ms - 23, ms - 3);
+    for (const ms of samples) expect(toInstant(ms), String(ms)).toBe(viaTemporalString(ms));
   });
 });

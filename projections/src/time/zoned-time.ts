@@ -163,8 +163,17 @@ export function toEpochMs(instant: string): number {
 }
 
 export function toInstant(epochMs: number): string {
-  return Temporal.Instant.fromEpochMilliseconds(epochMs).toString();
+  // Temporal's form (seconds always, the fraction only as far as it is not zero) from Date's, for years 0–9999
+  if (!Number.isInteger(epochMs) || epochMs < MIN_FOUR_DIGIT_MS || epochMs > MAX_FOUR_DIGIT_MS) return Temporal.Instant.fromEpochMilliseconds(epochMs).toString();
+  const iso = new Date(epochMs).toISOString();
+  const ms = ((epochMs % 1000) + 1000) % 1000;
+  if (ms === 0) return `${iso.slice(0, 19)}Z`;
+  const fraction = iso.slice(20, 23);
+  return `${iso.slice(0, 19)}.${ms % 100 === 0 ? fraction.slice(0, 1) : ms % 10 === 0 ? fraction.slice(0, 2) : fraction}Z`;
 }
+/** 0000-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z: the years Date writes with four digits */
+const MIN_FOUR_DIGIT_MS = -62_167_219_200_000;
+const MAX_FOUR_DIGIT_MS = 253_402_300_799_999;
 
 /** The local wall-clock time (HH:MM) of an instant in a zone. */
 export function localTimeOf(epochMs: number, timeZone: string): string {
