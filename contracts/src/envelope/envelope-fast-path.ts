@@ -33,7 +33,8 @@ export function parseEnvelopeFast(raw: unknown): ParsedEnvelope | null {
   const { id, type, data, metadata } = raw;
   if (!isText(id, 1, 200) || !NO_CONTROL.test(id)) return null;
   if (!isText(type, 1, 100)) return null;
-  if (!isPlainObject(data)) return null;
+  // an own `__proto__` key (JSON.parse makes one): zod's record leaves it out, so zod decides
+  if (!isPlainObject(data) || Object.prototype.hasOwnProperty.call(data, '__proto__')) return null;
   if (metadata === undefined) return { id, type, data, metadata: { sourceSystem: 'unknown' } };
   if (!isPlainObject(metadata)) return null;
   for (const key in metadata) if (!METADATA_KEYS.has(key)) return null;

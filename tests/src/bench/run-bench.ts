@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { issueEmbeddedToken } from '@pks/backend';
@@ -100,7 +100,8 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
       let target: LatencyTarget;
       if (options.topology > 0) {
         log(`starting ${options.topology} API nodes and a projection node on PostgreSQL + NATS …`);
-        topology = await startMultiNodeTopology({ apiNodes: options.topology, projectionNodes: 1, label: 'bench' });
+        const dir = profileDir('latency-topology');
+        topology = await startMultiNodeTopology({ apiNodes: options.topology, projectionNodes: 1, label: 'bench', ...(dir && { cpuProfileDir: dir }) });
         const t = topology;
         target = {
           urls: t.api.map((n) => n.url),
@@ -280,7 +281,14 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
 
     if (profileRoot) {
       results.profiles = {};
-      for (const name of ['ingest-server', 'latency-server', 'query-server', 'rebuild-replay']) {
+      const topologyNodes = (() => {
+        try {
+          return readdirSync(join(profileRoot, 'latency-topology')).map((node) => `latency-topology/${node}`);
+        } catch {
+          return [];
+        }
+      })();
+      for (const name of ['ingest-server', 'latency-server', ...topologyNodes, 'query-server', 'rebuild-replay']) {
         const summaries = summariseProfiles(join(profileRoot, name));
         if (summaries.length > 0) {
           results.profiles[name] = summaries;

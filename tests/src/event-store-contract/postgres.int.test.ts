@@ -126,6 +126,50 @@ describe('PostgreSQL store specifics', () => {
     }
   });
 
+  it('commits concurrent appends of one handle together; an append that fails its own check fails alone', async () => {
+    const schema = newSchema();
+    const store = getPostgresEventStore({ connectionString: url, schema });
+    try {
+      await store.appendToStream('group-a', [testEvent('group-a'), testEvent('group-a')]);
+      await store.appendBatch([testEvent('group-x', {}, 'group-known')]);
+      // started together, without waiting for each other: they queue behind whatever transaction is running
+      const singles = Array.from({ length: 40 }, (_, i) => store.appendToStream(`group-s${i}`, [testEvent(`group-s${i}`)], 'no-stream'));
+      const wrongRevision = store.appendToStreams([
+        { stream: `group-w1`, events: [testEvent('group-w1')], expectedRevision: 'no-stream' },
+        { stream: 'group-a', events: [testEvent('group-a')], expectedRevision: 0 }, // it is at 1
+      ]);
+      const atomicWithConflict = store.appendBatch([testEvent('group-y'), { ...testEvent('group-x', { other: true }, 'group-known') }], { atomic: true });
+      const twice = testEvent('group-z', {}, 'group-twice');
+      const sameIdTwice = store.appendBatch([twice]);
+      const sameIdAgain = store.appendBatch([{ ...twice }]);
+      const wrongRevisionError = wrongRevision.then(
+        () => null,
+        (error: unknown) => error,
+      );
+      const results = await Promise.all(singles);
+      expect(String(await wrongRevisionError)).toMatch(/group-a/);
+      const atomic = await atomicWithConflict;
+      expect(atomic.map((o) => o.status)).toEqual(['not-stored', 'conflict']);
+      const [first] = await sameIdTwice;
+      const [second] = await sameIdAgain;
+      expect(first!.status).toBe('appended');
+      expect(second).toMatchObject({ status: 'duplicate', position: (first as { position: number }).position });
+
+      // positions gap-free in call order; the failed ones left nothing (no group-w1, no group-y, group-a still at 1)
+      const all = await store.readAll(0, 1000);
+      expect(all.map((e) => e.position)).toEqual(all.map((_, i) => i + 1));
+      expect(all.map((e) => e.stream).filter((s) => s === 'group-w1' || s === 'group-y')).toEqual([]);
+      expect((await store.readStream('group-a')).map((e) => e.revision)).toEqual([0, 1]);
+      expect(results.map((r) => r.position)).toEqual(results.map((_, i) => 4 + i));
+      expect(all).toHaveLength(3 + 40 + 1);
+      // and they shared transactions: far fewer than 41 (a row's xmin is the transaction that inserted it)
+      const { rows } = await admin.query<{ n: number }>(`SELECT count(DISTINCT xmin::text)::int AS n FROM "${schema}".events WHERE position > 3`);
+      expect(rows[0]!.n).toBeLessThan(10);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('measures append throughput against SQLite on this machine (printed, not asserted)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pks-pg-bench-'));
     const sqlite = getSQLiteEventStore({ path: join(dir, 'events.sqlite') });

@@ -11,5 +11,6 @@ export function realDataDir(): string | null {
     if (existsSync(candidate)) return candidate;
     dir = resolve(dir, '..');
   }
+  console.warn('skipping the real-data tests: shared/real-data is not next to this checkout (set PKS_REAL_DATA to the folder)');
   return null;
 }

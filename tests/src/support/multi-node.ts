@@ -43,6 +43,9 @@ export interface MultiNodeOptions {
   env?: Record<string, string>;
   /** the prefix of schema and subjects, default `mn` */
   label?: string;
+  /** run every node under `node --cpu-prof`, each writing into `<dir>/<node name>`; `close()` then stops the nodes
+   * with SIGTERM (a profile is written only on a clean exit) */
+  cpuProfileDir?: string;
 }
 
 export interface MultiNodeTopology {
@@ -110,7 +113,8 @@ export async function startMultiNodeTopology(options: MultiNodeOptions = {}): Pr
   let counter = 0;
 
   const start = async (command: 'serve' | 'project', name: string): Promise<NodeProcess> => {
-    const node = await spawnNode(command, name, join(root, name), { ...env, PKS_NODE_ID: name });
+    const nodeArgs = options.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', join(options.cpuProfileDir, name)] : [];
+    const node = await spawnNode(command, name, join(root, name), { ...env, PKS_NODE_ID: name }, 30_000, nodeArgs);
     all.push(node);
     (command === 'serve' ? api : projectors).push(node);
     return node;
@@ -139,7 +143,15 @@ export async function startMultiNodeTopology(options: MultiNodeOptions = {}): Pr
       }
     },
     async close() {
-      for (const node of all) if (node.child.exitCode === null && node.child.signalCode === null) node.child.kill('SIGKILL');
+      const running = all.filter((node) => node.child.exitCode === null && node.child.signalCode === null);
+      if (options.cpuProfileDir) {
+        // API nodes first, so the projection node still answers while they shut down; SIGKILL after 15 s
+        for (const group of [running.filter((n) => n.command === 'serve'), running.filter((n) => n.command === 'project')]) {
+          for (const node of group) node.child.kill('SIGTERM');
+          await Promise.race([Promise.all(group.map((n) => n.exited)), new Promise((r) => setTimeout(r, 15_000))]);
+        }
+      }
+      for (const node of running) if (node.child.exitCode === null && node.child.signalCode === null) node.child.kill('SIGKILL');
       await Promise.all(all.map((n) => n.exited));
       const admin = new pg.Client({ connectionString: pgUrl });
       await admin.connect();
@@ -179,8 +191,16 @@ export async function startMultiNodeTopology(options: MultiNodeOptions = {}): Pr
 }
 
 /** Starts `pks <command>` as a process on a free port and waits until it listens. */
-export async function spawnNode(command: 'serve' | 'project', name: string, dataDir: string, env: Record<string, string>, timeoutMs = 30_000): Promise<NodeProcess> {
-  const child = spawn(process.execPath, [PKS_BIN, command, '--data', dataDir, '--port', '0'], {
+export async function spawnNode(
+  command: 'serve' | 'project',
+  name: string,
+  dataDir: string,
+  env: Record<string, string>,
+  timeoutMs = 30_000,
+  /** options for node itself, before the script (e.g. --cpu-prof) */
+  nodeArgs: string[] = [],
+): Promise<NodeProcess> {
+  const child = spawn(process.execPath, [...nodeArgs, PKS_BIN, command, '--data', dataDir, '--port', '0'], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
