@@ -81,8 +81,9 @@ export function getPostgresSnapshotStore(options: PostgresSnapshotStoreOptions):
     },
     async save(snapshots) {
       if (snapshots.length === 0) return;
-      await ready();
+      // the copy is taken now, before the first await: the runner goes on folding into these states
       const encoded = snapshots.map((s) => serialize(s.state));
+      await ready();
       const client = await pool.connect();
       try {
         await client.query('BEGIN');

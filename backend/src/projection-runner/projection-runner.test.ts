@@ -1,12 +1,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { deserialize, serialize } from 'node:v8';
 import type { NewEvent } from '@pks/contracts';
 import { eventsPerUnit, eventsPerUnitRows, type Projection } from '@pks/projections';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EventStore } from '../event-store/event-store.js';
 import { getSQLiteEventStore } from '../event-store/sqlite/sqlite-event-store.js';
 import { ProjectionRunner, rebuildProjections, type ChangeBatch } from './projection-runner.js';
+import type { SnapshotStore } from './snapshot-store.js';
 import { getSQLiteSnapshotStore } from './sqlite-snapshot-store.js';
 
 const meta = { sourceSystem: 't', occurredAt: '2026-01-01T00:00:00.000Z', recordedAt: '2026-01-01T00:00:00.000Z' };
@@ -106,6 +108,38 @@ describe('projection runner', () => {
     expect(runner.state<{ seen: number[] }>('picky').seen).toEqual([1, 2, 3, 4, 5]);
     await runner.stop();
     await snapshots.close();
+  });
+
+  it('goes on folding live events while a snapshot is written; the snapshot holds the state at its own position', async () => {
+    const inner = getSQLiteSnapshotStore({ path: join(dir, 'snap.sqlite') });
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let writes = 0;
+    // a store whose write takes as long as the test wants (a slow database): copies the states at once, as the port asks
+    const slow: SnapshotStore = {
+      load: () => inner.load(),
+      async save(snapshots) {
+        writes += 1;
+        const copies = snapshots.map((s) => ({ ...s, state: deserialize(serialize(s.state)) }));
+        await gate;
+        await inner.save(copies);
+      },
+      close: () => inner.close(),
+    };
+    for (let i = 0; i < 3; i += 1) await store.appendBatch([event('A')]);
+    const runner = new ProjectionRunner({ store, projections: [picky], snapshots: slow, snapshotEveryEvents: 3 });
+    await runner.start();
+    expect(await runner.waitForPosition(3)).toBe(true);
+    expect(writes).toBe(1); // started after the third event, still waiting for the gate
+    await store.appendBatch([event('A'), event('A')]);
+    // before, the runner awaited the write inside its event handler: these would wait for the gate
+    expect(await runner.waitForPosition(5, 2000)).toBe(true);
+    expect(writes).toBe(1); // one write at a time
+    release();
+    await runner.stop({ snapshot: false });
+    const saved = await inner.load();
+    expect(saved.get('picky')).toMatchObject({ position: 3, state: { seen: [1, 2, 3] } });
+    await inner.close();
   });
 
   it('rebuild reports progress and saves the result as the snapshot', async () => {

@@ -9,7 +9,10 @@ export interface ProjectionSnapshot {
 
 export interface SnapshotStore {
   load(): Promise<Map<string, ProjectionSnapshot>>;
-  /** saves all entries atomically: either every one is stored or none */
+  /**
+   * saves all entries atomically: either every one is stored or none. It must take its copy of the states before
+   * its first `await` (the runner goes on folding events into them while the write is under way).
+   */
   save(snapshots: ProjectionSnapshot[]): Promise<void>;
   close(): Promise<void>;
 }

@@ -101,7 +101,15 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
       if (options.topology > 0) {
         log(`starting ${options.topology} API nodes and a projection node on PostgreSQL + NATS …`);
         const dir = profileDir('latency-topology');
-        topology = await startMultiNodeTopology({ apiNodes: options.topology, projectionNodes: 1, label: 'bench', ...(dir && { cpuProfileDir: dir }) });
+        // snapshots at the production default (every 60 s); the multi-node test takes one every 2 s so that its standby
+        // starts near the head, and each one stalls the projection node while it copies the whole state
+        topology = await startMultiNodeTopology({
+          apiNodes: options.topology,
+          projectionNodes: 1,
+          label: 'bench',
+          env: { PKS_SNAPSHOT_EVERY_MS: '60000' },
+          ...(dir && { cpuProfileDir: dir }),
+        });
         const t = topology;
         target = {
           urls: t.api.map((n) => n.url),
