@@ -93,7 +93,8 @@ const INT8_OID = 20;
  * position n+1 before n: `position > checkpoint` read in position order cannot skip an event that commits later,
  * and the head (`max(position)`) is itself the safe high-water mark. Chosen over a sequence plus
  * `pg_snapshot_xmin` tracking because it is simple and obviously correct; the cost is that appends are serialised
- * (one commit at a time per schema), which the ingest path amortises by appending batches.
+ * (one commit at a time per schema), which the store amortises by group commit: the appends of one process that wait
+ * together share one transaction (see `commitGroup`).
  *
  * Durable: `synchronous_commit = on` on every connection; an append resolves after COMMIT returned.
  * Idempotent on event id (unique index): the same id with the same type and data (compared with canonicalJson) is
