@@ -114,6 +114,22 @@ export interface HistoryFacts {
   staff: { staffId: string; homeUnitId: string | null; competences: string[] }[];
   /** the index of the last reference event (UnitRegistered, CompetenceDefined, ActivityLabelDefined) in the first lines */
   lastReferenceIndex: number;
+  /**
+   * `staffId|YYYY-MM-DD` for every date a person has a shift, a booking or an absence in these lines (UTC dates of the
+   * interval, and the next one, so the unit's local date is always among them): the latency test books only people
+   * free on the day, so that each of its events changes the gap list it is watched on
+   */
+  busy: Set<string>;
+}
+
+const DAY_MS = 86_400_000;
+
+function markBusy(busy: Set<string>, staffId: unknown, start: unknown, end: unknown): void {
+  if (typeof staffId !== 'string' || typeof start !== 'string' || typeof end !== 'string') return;
+  const from = Date.parse(start.slice(0, 10));
+  const to = Date.parse(end) + DAY_MS;
+  if (!Number.isFinite(from) || !Number.isFinite(to)) return;
+  for (let t = from; t <= to && t - from < 400 * DAY_MS; t += DAY_MS) busy.add(`${staffId}|${new Date(t).toISOString().slice(0, 10)}`);
 }
 
 const REFERENCE_TYPES = new Set(['UnitRegistered', 'CompetenceDefined', 'ActivityLabelDefined']);
@@ -122,7 +138,14 @@ export function factsOf(lines: readonly string[]): HistoryFacts {
   const units: HistoryFacts['units'] = [];
   const staff: HistoryFacts['staff'] = [];
   let lastReferenceIndex = -1;
+  const busy = new Set<string>();
   lines.forEach((line, i) => {
+    if (line.includes('"ShiftScheduled"') || line.includes('"AbsenceReported"') || line.includes('"StaffBooked"')) {
+      const { data } = JSON.parse(line) as { data: Record<string, unknown> };
+      if (typeof data.date === 'string') markBusy(busy, data.staffId, data.date, `${data.date}T00:00:00Z`);
+      else markBusy(busy, data.staffId, data.start, data.end);
+      return;
+    }
     // cheap pre-filter: only the organisation events are parsed
     if (!line.includes('"UnitRegistered"') && !line.includes('"StaffRegistered"') && !line.includes('Defined"')) return;
     const event = JSON.parse(line) as { type: string; data: Record<string, unknown> };
@@ -133,7 +156,7 @@ export function factsOf(lines: readonly string[]): HistoryFacts {
       staff.push({ staffId: String(event.data.staffId), homeUnitId: (event.data.homeUnitId as string | null | undefined) ?? null, competences: event.data.competences as string[] });
     }
   });
-  return { units, staff, lastReferenceIndex };
+  return { units, staff, lastReferenceIndex, busy };
 }
 
 /** Facts from the head of a (large) file: the organisation events come first. */

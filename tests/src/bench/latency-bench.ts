@@ -158,10 +158,24 @@ export async function sendSetup(target: LatencyTarget, lines: string[]): Promise
 
 /** The events the sender sends: per unit, lanes of (staff, date) cycling booking → sick call → withdrawn → cancelled. */
 function eventSource(facts: HistoryFacts, units: HistoryFacts['units'], dates: string[], tag: string) {
+  // Each lane books one person on one day of the week and calls them in sick, over and over. The person must be free
+  // that day (no shift, booking or absence in the history), or the booking changes nothing on the gap list (a
+  // scheduled person counts once) and the client would see that event only with the unit's next change. A person
+  // is used by one lane only.
+  const taken = new Set<string>();
   const lanes = units.map((unit) => {
     const home = facts.staff.filter((s) => s.homeUnitId === unit.unitId);
-    const people = (home.length > 0 ? home : facts.staff).slice(0, 14);
-    return people.map((person, lane) => ({ person, date: dates[lane % dates.length]! }));
+    const others = facts.staff.filter((s) => s.homeUnitId !== unit.unitId);
+    const chosen: { person: HistoryFacts['staff'][number]; date: string }[] = [];
+    for (const person of [...home, ...others]) {
+      if (chosen.length === 14) break;
+      if (taken.has(person.staffId) || person.competences.length === 0) continue;
+      const date = dates.find((d, k) => !facts.busy.has(`${person.staffId}|${d}`) && k >= chosen.length % dates.length) ?? dates.find((d) => !facts.busy.has(`${person.staffId}|${d}`));
+      if (date === undefined) continue;
+      taken.add(person.staffId);
+      chosen.push({ person, date });
+    }
+    return chosen;
   });
   const counters = new Array<number>(units.length).fill(0);
   let n = 0;
