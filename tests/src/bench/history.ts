@@ -122,14 +122,13 @@ export interface HistoryFacts {
   busy: Set<string>;
 }
 
-const DAY_MS = 86_400_000;
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}/;
 
+/** `staffId|date` from the UTC date of `start` to the day after the UTC date of `end` */
 function markBusy(busy: Set<string>, staffId: unknown, start: unknown, end: unknown): void {
-  if (typeof staffId !== 'string' || typeof start !== 'string' || typeof end !== 'string') return;
-  const from = Date.parse(start.slice(0, 10));
-  const to = Date.parse(end) + DAY_MS;
-  if (!Number.isFinite(from) || !Number.isFinite(to)) return;
-  for (let t = from; t <= to && t - from < 400 * DAY_MS; t += DAY_MS) busy.add(`${staffId}|${new Date(t).toISOString().slice(0, 10)}`);
+  if (typeof staffId !== 'string' || typeof start !== 'string' || typeof end !== 'string' || !ISO_DATE.test(start) || !ISO_DATE.test(end)) return;
+  const last = addDaysUtc(end.slice(0, 10), 1);
+  for (let date = start.slice(0, 10), n = 0; date <= last && n < 400; date = addDaysUtc(date, 1), n += 1) busy.add(`${staffId}|${date}`);
 }
 
 const REFERENCE_TYPES = new Set(['UnitRegistered', 'CompetenceDefined', 'ActivityLabelDefined']);
@@ -142,7 +141,7 @@ export function factsOf(lines: readonly string[]): HistoryFacts {
   lines.forEach((line, i) => {
     if (line.includes('"ShiftScheduled"') || line.includes('"AbsenceReported"') || line.includes('"StaffBooked"')) {
       const { data } = JSON.parse(line) as { data: Record<string, unknown> };
-      if (typeof data.date === 'string') markBusy(busy, data.staffId, data.date, `${data.date}T00:00:00Z`);
+      if (typeof data.date === 'string') markBusy(busy, data.staffId, data.date, data.date);
       else markBusy(busy, data.staffId, data.start, data.end);
       return;
     }

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { issueEmbeddedToken } from '@pks/backend';
@@ -289,13 +289,8 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
 
     if (profileRoot) {
       results.profiles = {};
-      const topologyNodes = (() => {
-        try {
-          return readdirSync(join(profileRoot, 'latency-topology')).map((node) => `latency-topology/${node}`);
-        } catch {
-          return [];
-        }
-      })();
+      const topologyRoot = join(profileRoot, 'latency-topology');
+      const topologyNodes = existsSync(topologyRoot) ? readdirSync(topologyRoot).map((node) => `latency-topology/${node}`) : [];
       for (const name of ['ingest-server', 'latency-server', ...topologyNodes, 'query-server', 'rebuild-replay']) {
         const summaries = summariseProfiles(join(profileRoot, name));
         if (summaries.length > 0) {
