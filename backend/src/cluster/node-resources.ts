@@ -72,7 +72,7 @@ export async function openSnapshotStore(config: PlatformConfig): Promise<{ snaps
 /** A snapshot store that saves only while `canWrite()` (the leader), and loads as usual. */
 export function gatedSnapshotStore(inner: SnapshotStore, canWrite: () => boolean): SnapshotStore {
   return {
-    load: () => inner.load(),
+    load: (names) => inner.load(names),
     save: async (snapshots) => {
       if (canWrite()) await inner.save(snapshots);
     },

@@ -20,8 +20,7 @@ export class CatalogFeed {
     const snapshots: SnapshotStore = initial
       ? {
           load: async () => {
-            const all = await initial.load();
-            const mine = all.get(referenceCatalog.name);
+            const mine = (await initial.load([referenceCatalog.name])).get(referenceCatalog.name);
             return new Map<string, ProjectionSnapshot>(mine ? [[mine.name, mine]] : []);
           },
           save: async () => {},

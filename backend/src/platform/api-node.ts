@@ -16,6 +16,7 @@ import { registerMetricsRoute, startMetricsListener } from '../metrics/metrics-r
 import { createNodeMetrics, type NodeMetrics, type NodeRole } from '../metrics/node-metrics.js';
 import { ProjectionRunner } from '../projection-runner/projection-runner.js';
 import type { SnapshotStore } from '../projection-runner/snapshot-store.js';
+import { collectGarbage } from './collect-garbage.js';
 import { VERSION } from './version.js';
 
 /**
@@ -37,6 +38,7 @@ export function projectionRunnerFor(config: PlatformConfig, store: EventStore, s
     snapshotEveryMs: config.snapshotEveryMs,
     snapshotEveryEvents: config.snapshotEveryEvents,
     log,
+    onSnapshotsLoaded: () => collectGarbage(),
   });
 }
 

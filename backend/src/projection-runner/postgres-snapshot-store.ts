@@ -1,6 +1,6 @@
-import { deserialize, serialize } from 'node:v8';
 import pg from 'pg';
 import type { ProjectionSnapshot, SnapshotStore } from './snapshot-store.js';
+import { decodeSnapshotState, encodeSnapshotState } from './snapshot-codec.js';
 
 export interface PostgresSnapshotStoreOptions {
   connectionString: string;
@@ -72,17 +72,20 @@ export function getPostgresSnapshotStore(options: PostgresSnapshotStoreOptions):
 
   return {
     ready,
-    async load() {
+    async load(names) {
       await ready();
-      const { rows } = await pool.query<{ name: string; version: number; position: string; state: Buffer }>(`SELECT name, version, position, state FROM ${table}`);
+      const { rows } =
+        names === undefined
+          ? await pool.query<{ name: string; version: number; position: string; state: Buffer }>(`SELECT name, version, position, state FROM ${table}`)
+          : await pool.query<{ name: string; version: number; position: string; state: Buffer }>(`SELECT name, version, position, state FROM ${table} WHERE name = ANY($1::text[])`, [names]);
       return new Map<string, ProjectionSnapshot>(
-        rows.map((r) => [r.name, { name: r.name, version: r.version, position: Number(r.position), state: deserialize(r.state) }]),
+        rows.map((r) => [r.name, { name: r.name, version: r.version, position: Number(r.position), state: decodeSnapshotState(r.state) }]),
       );
     },
     async save(snapshots) {
       if (snapshots.length === 0) return;
       // the copy is taken now, before the first await: the runner goes on folding into these states
-      const encoded = snapshots.map((s) => serialize(s.state));
+      const encoded = snapshots.map((s) => encodeSnapshotState(s.state));
       await ready();
       const client = await pool.connect();
       try {

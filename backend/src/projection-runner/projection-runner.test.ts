@@ -81,8 +81,16 @@ describe('projection runner', () => {
     await store.appendBatch([event('C')]);
     const snapshotsB = getSQLiteSnapshotStore({ path: snapPath });
     expect((await snapshotsB.load()).get('events-per-unit')!.position).toBe(20);
-    const second = new ProjectionRunner({ store, projections: [eventsPerUnit, picky], snapshots: snapshotsB });
+    const loadedAt: number[] = [];
+    const second = new ProjectionRunner({
+      store,
+      projections: [eventsPerUnit, picky],
+      snapshots: snapshotsB,
+      onSnapshotsLoaded: () => loadedAt.push(second.position),
+    });
     await second.start();
+    // told once, with the snapshot's state in place and before catching up
+    expect(loadedAt).toEqual([20]);
     await second.waitForPosition(24);
     const rebuilt = await rebuildProjections({ store, projections: [eventsPerUnit, picky] });
     expect(second.state(eventsPerUnit.name)).toEqual(rebuilt.states.get(eventsPerUnit.name));
@@ -117,7 +125,7 @@ describe('projection runner', () => {
     let writes = 0;
     // a store whose write takes as long as the test wants (a slow database): copies the states at once, as the port asks
     const slow: SnapshotStore = {
-      load: () => inner.load(),
+      load: (names) => inner.load(names),
       async save(snapshots) {
         writes += 1;
         const copies = snapshots.map((s) => ({ ...s, state: deserialize(serialize(s.state)) }));

@@ -32,6 +32,8 @@ export interface RunnerOptions {
   snapshotEveryMs?: number;
   batchSize?: number;
   log?: (message: string) => void;
+  /** called once `start()` has decoded the snapshots, before catching up (the nodes release the blobs' memory) */
+  onSnapshotsLoaded?: () => void;
 }
 
 interface Slot {
@@ -142,7 +144,7 @@ export class ProjectionRunner {
   }
 
   async start(): Promise<void> {
-    const saved = await this.options.snapshots.load();
+    const saved = await this.options.snapshots.load(this.slots.map((s) => s.projection.name));
     for (const slot of this.slots) {
       const snapshot = saved.get(slot.projection.name);
       if (snapshot && snapshot.version === slot.projection.version) {
@@ -152,6 +154,7 @@ export class ProjectionRunner {
         this.options.log?.(`projection ${slot.projection.name}: snapshot of version ${snapshot.version} discarded, rebuilding version ${slot.projection.version}`);
       }
     }
+    this.options.onSnapshotsLoaded?.();
     this.lastSnapshotAt = Date.now();
     this.subscription = this.options.store.subscribeToAll({
       from: this.position,

@@ -1,8 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { deserialize, serialize } from 'node:v8';
 import Database from 'better-sqlite3';
 import type { ProjectionSnapshot, SnapshotStore } from './snapshot-store.js';
+import { decodeSnapshotState, encodeSnapshotState } from './snapshot-codec.js';
 
 /**
  * Snapshots in their own SQLite file (WAL, synchronous FULL), all projections in one transaction. State is
@@ -21,17 +21,24 @@ export function getSQLiteSnapshotStore(options: { path: string }): SnapshotStore
      ON CONFLICT(name) DO UPDATE SET version = excluded.version, position = excluded.position, state = excluded.state, saved_at = excluded.saved_at`,
   );
   const saveAll = db.transaction((snapshots: ProjectionSnapshot[], savedAt: string) => {
-    for (const s of snapshots) upsert.run(s.name, s.version, s.position, serialize(s.state), savedAt);
+    for (const s of snapshots) upsert.run(s.name, s.version, s.position, encodeSnapshotState(s.state), savedAt);
   });
   return {
-    async load() {
-      const rows = db.prepare('SELECT name, version, position, state FROM projection_snapshots').all() as {
+    async load(names) {
+      // one row at a time: each blob can be freed as soon as it is decoded (the states share no memory with it)
+      const loaded = new Map<string, ProjectionSnapshot>();
+      const rows = (
+        names === undefined
+          ? db.prepare('SELECT name, version, position, state FROM projection_snapshots').iterate()
+          : db.prepare('SELECT name, version, position, state FROM projection_snapshots WHERE name IN (SELECT value FROM json_each(?))').iterate(JSON.stringify(names))
+      ) as IterableIterator<{
         name: string;
         version: number;
         position: number;
         state: Buffer;
-      }[];
-      return new Map(rows.map((r) => [r.name, { name: r.name, version: r.version, position: r.position, state: deserialize(r.state) }]));
+      }>;
+      for (const r of rows) loaded.set(r.name, { name: r.name, version: r.version, position: r.position, state: decodeSnapshotState(r.state) });
+      return loaded;
     },
     async save(snapshots) {
       saveAll.immediate(snapshots, new Date().toISOString());
@@ -46,12 +53,12 @@ export function getSQLiteSnapshotStore(options: { path: string }): SnapshotStore
 export function getInMemorySnapshotStore(): SnapshotStore {
   let saved = new Map<string, ProjectionSnapshot>();
   return {
-    async load() {
-      return new Map([...saved].map(([k, v]) => [k, { ...v, state: deserialize(serialize(v.state)) }]));
+    async load(names) {
+      return new Map([...saved].filter(([k]) => names === undefined || names.includes(k)).map(([k, v]) => [k, { ...v, state: decodeSnapshotState(encodeSnapshotState(v.state)) }]));
     },
     async save(snapshots) {
       const next = new Map(saved);
-      for (const s of snapshots) next.set(s.name, { ...s, state: deserialize(serialize(s.state)) });
+      for (const s of snapshots) next.set(s.name, { ...s, state: decodeSnapshotState(encodeSnapshotState(s.state)) });
       saved = next;
     },
     async close() {},

@@ -101,6 +101,9 @@ describe('PostgreSQL snapshot store', () => {
       expect(loaded.get('one')!.state).not.toBe(state);
       expect(loaded.get('two')?.position).toBe(10);
       expect((await store.newest())?.position).toBe(10);
+      // a runner of some projections loads (and decodes) only theirs
+      expect([...(await store.load(['two', 'absent'])).keys()]).toEqual(['two']);
+      expect(await store.load([])).toEqual(new Map());
 
       // a deposed leader finishing an older save does not win; a newer save and a new version do
       await store.save([{ name: 'one', version: 1, position: 5, state: { stale: true } }]);
