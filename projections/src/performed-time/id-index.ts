@@ -84,12 +84,13 @@ function rehash(index: IdIndex, size: number): void {
 export function idInsert(index: IdIndex, key: string): number {
   const length = encode(key);
   if (index.usedBytes + length > index.bytes.length) {
-    const bytes = new Uint8Array(Math.max(index.bytes.length * 2, index.usedBytes + length + 1024));
+    // by half again, not doubling: with millions of ids the slack is the cost (a medium year: 128 MB of shift ids)
+    const bytes = new Uint8Array(Math.max(Math.ceil(index.bytes.length * 1.5), index.usedBytes + length + 1024));
     bytes.set(index.bytes.subarray(0, index.usedBytes));
     index.bytes = bytes;
   }
   if (index.count === index.ends.length) {
-    const ends = new Uint32Array(index.ends.length * 2);
+    const ends = new Uint32Array(Math.ceil(index.ends.length * 1.5) + 16);
     ends.set(index.ends);
     index.ends = ends;
   }

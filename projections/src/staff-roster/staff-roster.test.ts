@@ -1,9 +1,10 @@
+import { deserialize, serialize } from 'node:v8';
 import { describe, expect, it } from 'vitest';
 import type { GapListRow } from '@pks/contracts';
 import { project } from '../projection/projection.js';
 import { EventLog } from '../testing/given-events.js';
 import { queryStaffingOverview, staffingStatus, urgencyOf } from '../staffing-overview/query-staffing-overview.js';
-import { assignmentsOf, isAbsent, staffRoster, RETENTION_DAYS } from './staff-roster.js';
+import { assignmentById, assignmentsOf, isAbsent, staffRoster, RETENTION_DAYS } from './staff-roster.js';
 
 const slots = [
   { code: 'dag', start: '07:00', end: '15:30' },
@@ -33,7 +34,7 @@ describe('staff roster', () => {
     const booking = assignmentsOf(state, 'P2')[0]!;
     expect([booking.slot, new Date(booking.startMs).toISOString(), new Date(booking.endMs).toISOString()]).toEqual(['kvall', '2026-11-24T14:00:00.000Z', '2026-11-24T20:45:00.000Z']);
     expect([...state.openShifts]).toEqual(['S2']);
-    expect(state.assignments.get('S2')!.slot).toBe('natt');
+    expect(assignmentById(state, 'S2')!.slot).toBe('natt');
     expect(isAbsent(state, 'P1', Date.parse('2026-11-25T08:00:00Z'), Date.parse('2026-11-25T09:00:00Z'))).toBe(true);
     expect(isAbsent(state, 'P1', Date.parse('2026-11-24T08:00:00Z'), Date.parse('2026-11-24T09:00:00Z'))).toBe(false);
   });
@@ -72,6 +73,45 @@ describe('staff roster', () => {
     const state = project(staffRoster, log.events);
     expect(assignmentsOf(state, 'W1').map((a) => a.id)).toEqual(['NEW']);
     expect(project(staffRoster, log.events)).toEqual(state);
+  });
+
+  it('reuses the rows of removed assignments: after a snapshot round trip and more events it equals a straight fold, and every query answers as before', () => {
+    const log = given();
+    // four weeks of a day shift each for W1 and P1, each planned a week ahead; every third is cancelled, every fifth changed
+    for (let d = 0; d < 28; d += 1) {
+      const date = new Date(Date.UTC(2026, 10, 2 + d)).toISOString().slice(0, 10);
+      const at = new Date(Date.UTC(2026, 10, 2 + d - 7)).toISOString();
+      for (const staffId of ['W1', 'P1']) {
+        const shiftId = `${staffId}-${date}`;
+        log.add('ShiftScheduled', { shiftId, unitId: 'B8-AVA', staffId, competence: 'SSK', start: `${date}T06:00:00Z`, end: `${date}T14:30:00Z` }, { occurredAt: at });
+        if (d % 3 === 0) log.add('ShiftCancelled', { shiftId }, { occurredAt: at });
+        if (d % 5 === 0) log.add('ShiftChanged', { shiftId: `${staffId}-${date}`, unitId: 'C9-RO', staffId, competence: 'SSK', start: `${date}T14:00:00Z`, end: `${date}T20:45:00Z` }, { occurredAt: at });
+      }
+    }
+    log.add('StaffBooked', { bookingId: 'B9', staffId: 'P2', unitId: 'C9-RO', date: '2026-11-30', slot: 'natt', competence: 'USK', source: 'pool' }, { occurredAt: '2026-11-23T00:00:00Z' });
+    const events = log.events;
+    const half = Math.floor(events.length / 2);
+    const straight = project(staffRoster, events);
+    const resumed = project(staffRoster, events.slice(half), deserialize(serialize(project(staffRoster, events.slice(0, half)))) as ReturnType<typeof staffRoster.initialState>);
+    expect(resumed).toEqual(straight);
+    // rows were freed (cancellations, changes, retention) and taken again: without reuse there would be 57
+    expect(straight.rows.size).toBeLessThan(2 * 28);
+    expect(straight.rows.size).toBe(straight.assignments.size + straight.rows.free.length);
+    // what is left: the last RETENTION_DAYS days and the week ahead, without the cancelled ones; changed ones moved
+    const w1 = assignmentsOf(straight, 'W1');
+    const expected: string[] = [];
+    for (let d = 0; d < 28; d += 1) {
+      const date = new Date(Date.UTC(2026, 10, 2 + d)).toISOString().slice(0, 10);
+      const kept = d % 3 !== 0 || d % 5 === 0; // a change after a cancellation schedules it again
+      if (kept && Date.parse(`${date}T14:30:00Z`) >= Date.parse('2026-11-23T00:00:00Z') - RETENTION_DAYS * 86_400_000) expected.push(`W1-${date}`);
+    }
+    expect(w1.map((a) => a.id)).toEqual(expected);
+    for (const a of w1) {
+      const changed = (Number(a.date.slice(8, 10)) - 2) % 5 === 0; // d % 5 === 0
+      expect(a.unitId).toBe(changed ? 'C9-RO' : 'B8-AVA');
+      expect(assignmentById(straight, a.id)).toEqual(a);
+    }
+    expect(assignmentById(straight, 'B9')).toMatchObject({ kind: 'booking', staffId: 'P2', slot: 'natt', date: '2026-11-30' });
   });
 });
 
