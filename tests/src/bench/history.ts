@@ -29,19 +29,22 @@ export interface History extends HistorySpec {
 
 /**
  * The simulated hospital's history for the spec, written by `pks simulate` (the real CLI) without injected faults,
- * so every event is valid and counts are exact. Kept in `cacheDir` and reused when the same spec is asked again.
+ * so every event is valid and counts are exact, and with the prologue: the schedules, bookings, absences and plans
+ * published before the first day that still matter on it (without them the first 6–14 weeks had no schedule, 95 % of
+ * their clock events named shifts nobody had scheduled, and a medium year kept 600,000 of them waiting for a shift).
+ * Kept in `cacheDir` and reused when the same spec is asked again.
  */
 export async function simulatedHistory(spec: HistorySpec, cacheDir: string, log: (line: string) => void): Promise<History> {
   mkdirSync(cacheDir, { recursive: true });
   const to = addDaysUtc(spec.from, spec.days);
-  const path = join(cacheDir, `history-${spec.scale}-seed${spec.seed}-${spec.from}-${spec.days}d.ndjson`);
+  const path = join(cacheDir, `history-${spec.scale}-seed${spec.seed}-${spec.from}-${spec.days}d-prologue.ndjson`);
   let generatedSeconds = 0;
   const cached = existsSync(path);
   if (!cached) {
     log(`generating ${spec.scale} history ${spec.from} + ${spec.days} days with pks simulate …`);
     const started = clockMs();
     const partial = `${path}.partial`;
-    const args = [PKS_BIN, 'simulate', '--scale', spec.scale, '--seed', String(spec.seed), '--from', spec.from, '--to', to, '--out', partial, '--no-faults'];
+    const args = [PKS_BIN, 'simulate', '--scale', spec.scale, '--seed', String(spec.seed), '--from', spec.from, '--to', to, '--out', partial, '--no-faults', '--prologue'];
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));

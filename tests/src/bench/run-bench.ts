@@ -50,6 +50,7 @@ const ratios = (a: number[], b: number[]) => a.map((x, i) => x / b[i]!);
 export async function runBench(options: BenchOptions, log: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): Promise<BenchResults> {
   const startedAt = new Date().toISOString();
   const loadAverageBefore = loadavg();
+  if (options.workDir !== null) mkdirSync(options.workDir, { recursive: true });
   const work = mkdtempSync(join(options.workDir ?? tmpdir(), 'pks-bench-'));
   const profileRoot = options.profile ? join(dirname(options.json), `profiles-${startedAt.replace(/[:.]/g, '-')}`) : null;
   const profileDir = (name: string) => (profileRoot ? join(profileRoot, name) : undefined);
@@ -265,10 +266,13 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
           const emptyRss = spread(empty.map((p) => p.rss)).median;
           const lower = half ? { days: halfDays, rss: half.rss } : { days: 0, rss: emptyRss };
           const perDay = (fullRss - lower.rss) / (options.days - lower.days);
-          const yearRss = fullRss + perDay * (365 - options.days);
-          const method =
-            `linear in days through (${lower.days} days, ${(lower.rss / 1048576).toFixed(0)} MiB) and (${options.days} days, ${(fullRss / 1048576).toFixed(0)} MiB): ` +
-            `${(perDay / 1048576).toFixed(1)} MiB per simulated day, × ${365 - options.days} more days; each point a fresh server that loaded the snapshot pks rebuild wrote, RSS read 3 s after it was at the head`;
+          // 52 weeks or more is the year itself (the issue's medium scale is a year): measured, not extrapolated
+          const measuredYear = options.days >= 364;
+          const yearRss = measuredYear ? fullRss : fullRss + perDay * (365 - options.days);
+          const method = measuredYear
+            ? `measured: ${options.days} days loaded; a fresh server that loaded the snapshot pks rebuild wrote, RSS read 3 s after it was at the head`
+            : `linear in days through (${lower.days} days, ${(lower.rss / 1048576).toFixed(0)} MiB) and (${options.days} days, ${(fullRss / 1048576).toFixed(0)} MiB): ` +
+              `${(perDay / 1048576).toFixed(1)} MiB per simulated day, × ${365 - options.days} more days; each point a fresh server that loaded the snapshot pks rebuild wrote, RSS read 3 s after it was at the head`;
           results.memory = { full, half, empty, days: options.days, halfDays: half ? halfDays : 0, yearRss, method };
           figures.push({
             measurement: 'memory',
@@ -278,10 +282,13 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
             baselineLabel: 'RSS of the same server with an empty store',
             baseline: spread(empty.map((p) => p.rss / 1048576)),
             ratio: spread(ratios(full.map((p) => p.rss), empty.map((p) => p.rss))),
-            target: '',
-            targetMet: null,
+            target: measuredYear ? '≤ 1.5 GB for a year' : '',
+            targetMet: measuredYear ? fullRss <= 1.5e9 : null,
           });
-          notes.push(`memory: a ${main.scale} year extrapolated to ${(yearRss / 1048576).toFixed(0)} MiB RSS (${method})`);
+          notes.push(
+            `memory: a ${main.scale} year ${measuredYear ? 'measured at' : 'extrapolated to'} ${(yearRss / 1048576).toFixed(0)} MiB RSS = ${(yearRss / 1e9).toFixed(2)} GB, ` +
+              `target ≤ 1.5 GB ${yearRss <= 1.5e9 ? 'met' : 'missed'} (${method})`,
+          );
         }
       }
       if (!options.keep) rmSync(storeDir, { recursive: true, force: true });
