@@ -143,7 +143,8 @@ export class ProjectionRunner {
     });
   }
 
-  async start(): Promise<void> {
+  /** Puts each projection's saved state in place when its version matches (others start empty and rebuild). */
+  private async restoreSnapshots(): Promise<void> {
     const saved = await this.options.snapshots.load(this.slots.map((s) => s.projection.name));
     for (const slot of this.slots) {
       const snapshot = saved.get(slot.projection.name);
@@ -154,6 +155,11 @@ export class ProjectionRunner {
         this.options.log?.(`projection ${slot.projection.name}: snapshot of version ${snapshot.version} discarded, rebuilding version ${slot.projection.version}`);
       }
     }
+  }
+
+  async start(): Promise<void> {
+    await this.restoreSnapshots();
+    // nothing of the loaded snapshots is referenced here any more (a discarded one included): the hook can free it
     this.options.onSnapshotsLoaded?.();
     this.lastSnapshotAt = Date.now();
     this.subscription = this.options.store.subscribeToAll({

@@ -14,7 +14,8 @@ export function encodeSnapshotState(state: unknown): Buffer {
 class CopyingDeserializer extends DefaultDeserializer {
   _readHostObject(): NodeJS.TypedArray | DataView {
     const view = (DefaultDeserializer.prototype as unknown as { _readHostObject(this: DefaultDeserializer): NodeJS.TypedArray | DataView })._readHostObject.call(this);
-    if (Buffer.isBuffer(view)) return Buffer.from(view);
+    // not Buffer.from(view): small Buffers come from Node's shared 8 KiB pool
+    if (Buffer.isBuffer(view)) return Buffer.from(new Uint8Array(view).buffer);
     if (view instanceof DataView) return new DataView(view.buffer.slice(view.byteOffset, view.byteOffset + view.byteLength));
     const Ctor = view.constructor as new (source: NodeJS.TypedArray) => NodeJS.TypedArray;
     return new Ctor(view);

@@ -36,7 +36,7 @@ describe('snapshot codec', () => {
     expect(plain.flags.buffer).toBe(blob.buffer);
 
     const decoded = decodeSnapshotState(blob) as ReturnType<typeof sample>;
-    for (const view of [decoded.flags, decoded.unit, decoded.start, decoded.wide, decoded.nested.counts]) {
+    for (const view of [decoded.flags, decoded.unit, decoded.start, decoded.wide, decoded.nested.counts, decoded.nested.bytes]) {
       expect(view.buffer).not.toBe(blob.buffer);
       expect(view.buffer.byteLength).toBe(view.byteLength);
     }
