@@ -74,10 +74,10 @@ export function getPostgresSnapshotStore(options: PostgresSnapshotStoreOptions):
     ready,
     async load(names) {
       await ready();
-      const { rows } =
-        names === undefined
-          ? await pool.query<{ name: string; version: number; position: string; state: Buffer }>(`SELECT name, version, position, state FROM ${table}`)
-          : await pool.query<{ name: string; version: number; position: string; state: Buffer }>(`SELECT name, version, position, state FROM ${table} WHERE name = ANY($1::text[])`, [names]);
+      const { rows } = await pool.query<{ name: string; version: number; position: string; state: Buffer }>(
+        `SELECT name, version, position, state FROM ${table} WHERE $1::text[] IS NULL OR name = ANY($1::text[])`,
+        [names ?? null],
+      );
       return new Map<string, ProjectionSnapshot>(
         rows.map((r) => [r.name, { name: r.name, version: r.version, position: Number(r.position), state: decodeSnapshotState(r.state) }]),
       );

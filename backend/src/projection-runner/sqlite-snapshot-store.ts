@@ -20,6 +20,9 @@ export function getSQLiteSnapshotStore(options: { path: string }): SnapshotStore
     `INSERT INTO projection_snapshots (name, version, position, state, saved_at) VALUES (?, ?, ?, ?, ?)
      ON CONFLICT(name) DO UPDATE SET version = excluded.version, position = excluded.position, state = excluded.state, saved_at = excluded.saved_at`,
   );
+  const select = db.prepare(
+    'SELECT name, version, position, state FROM projection_snapshots WHERE @names IS NULL OR name IN (SELECT value FROM json_each(@names))',
+  );
   const saveAll = db.transaction((snapshots: ProjectionSnapshot[], savedAt: string) => {
     for (const s of snapshots) upsert.run(s.name, s.version, s.position, encodeSnapshotState(s.state), savedAt);
   });
@@ -27,11 +30,7 @@ export function getSQLiteSnapshotStore(options: { path: string }): SnapshotStore
     async load(names) {
       // one row at a time: each blob can be freed as soon as it is decoded (the states share no memory with it)
       const loaded = new Map<string, ProjectionSnapshot>();
-      const rows = (
-        names === undefined
-          ? db.prepare('SELECT name, version, position, state FROM projection_snapshots').iterate()
-          : db.prepare('SELECT name, version, position, state FROM projection_snapshots WHERE name IN (SELECT value FROM json_each(?))').iterate(JSON.stringify(names))
-      ) as IterableIterator<{
+      const rows = select.iterate({ names: names === undefined ? null : JSON.stringify(names) }) as IterableIterator<{
         name: string;
         version: number;
         position: number;

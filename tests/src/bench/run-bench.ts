@@ -269,10 +269,11 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
           // 52 weeks or more is the year itself (the issue's medium scale is a year): measured, not extrapolated
           const measuredYear = options.days >= 364;
           const yearRss = measuredYear ? fullRss : fullRss + perDay * (365 - options.days);
+          const point = 'a fresh server that loaded the snapshot pks rebuild wrote, RSS read 3 s after it was at the head';
           const method = measuredYear
-            ? `measured: ${options.days} days loaded; a fresh server that loaded the snapshot pks rebuild wrote, RSS read 3 s after it was at the head`
+            ? `measured: ${options.days} days loaded; ${point}`
             : `linear in days through (${lower.days} days, ${(lower.rss / 1048576).toFixed(0)} MiB) and (${options.days} days, ${(fullRss / 1048576).toFixed(0)} MiB): ` +
-              `${(perDay / 1048576).toFixed(1)} MiB per simulated day, × ${365 - options.days} more days; each point a fresh server that loaded the snapshot pks rebuild wrote, RSS read 3 s after it was at the head`;
+              `${(perDay / 1048576).toFixed(1)} MiB per simulated day, × ${365 - options.days} more days; each point ${point}`;
           results.memory = { full, half, empty, days: options.days, halfDays: half ? halfDays : 0, yearRss, method };
           figures.push({
             measurement: 'memory',
